@@ -1,0 +1,45 @@
+/**
+ * The AWS clients ArtAI shares. Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>`
+ * variables, so the same code talks to AWS or to the local stack. Path-style S3 addressing works on
+ * both, which keeps presigned URLs identical in shape everywhere.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+let s3Client: S3Client | undefined;
+let dynamoClient: DynamoDBClient | undefined;
+let sagemakerClient: SageMakerRuntimeClient | undefined;
+let sqsClient: SQSClient | undefined;
+
+export const s3 = () => {
+  s3Client ??= new S3Client({ forcePathStyle: true });
+  return s3Client;
+};
+
+export const dynamo = () => {
+  dynamoClient ??= new DynamoDBClient({});
+  return dynamoClient;
+};
+
+/** SageMaker answers within 60 s or not at all; the socket waits a little longer than that. */
+export const MODEL_SOCKET_TIMEOUT_MS = 70_000;
+
+export const sagemaker = () => {
+  sagemakerClient ??= new SageMakerRuntimeClient({
+    // The queue owns retries (with backoff and a dead-letter queue), so one attempt per delivery.
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 5_000,
+      requestTimeout: MODEL_SOCKET_TIMEOUT_MS,
+    }),
+  });
+  return sagemakerClient;
+};
+
+export const sqs = () => {
+  sqsClient ??= new SQSClient({});
+  return sqsClient;
+};

@@ -1,0 +1,113 @@
+/**
+ * The worker never trusts an upload. It checks the magic bytes against the declared type, refuses
+ * files with data hidden after the image, decodes with every loader but PNG, JPEG and WebP blocked
+ * and a low pixel limit, then hands the model a clean, metadata-free PNG no larger than it needs.
+ */
+import sharp, { type Metadata } from "sharp";
+import { CorruptImage, TooManyPixels, UnsupportedFormat } from "../errors/index.ts";
+
+/** 25 megapixels: a 6000×4000 camera photo passes; decompression bombs do not. */
+export const MAX_INPUT_PIXELS = 25_000_000;
+/** The model works at up to 1024 px on the long side, so nothing larger is sent to it. */
+export const MODEL_LONG_SIDE = 1024;
+
+export type ImageType = "image/png" | "image/jpeg" | "image/webp";
+
+// Every libvips loader is blocked but the three ArtAI accepts; this is process-wide and permanent.
+sharp.block({ operation: ["VipsForeignLoad"] });
+sharp.unblock({
+  operation: ["VipsForeignLoadPngBuffer", "VipsForeignLoadJpegBuffer", "VipsForeignLoadWebpBuffer"],
+});
+
+/** The type the bytes say they are, whatever the file name or declared type says. */
+export function sniff(bytes: Uint8Array): ImageType | undefined {
+  const at = (offset: number, ...values: number[]) =>
+    values.every((value, i) => bytes[offset + i] === value);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
+  if (at(0, 0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return "image/webp";
+  return undefined;
+}
+
+/** Bytes after the end of the image: the mark of a polyglot file (an image that is also a script, a zip, a page…). */
+export function trailingBytes(bytes: Buffer, type: ImageType): number {
+  if (type === "image/png") {
+    const iend = bytes.lastIndexOf(Buffer.from("IEND"));
+    return iend < 0 ? 0 : bytes.length - (iend + 8);
+  }
+  if (type === "image/webp") {
+    return bytes.length - (bytes.readUInt32LE(4) + 8);
+  }
+  let end = bytes.length;
+  while (end > 2 && bytes[end - 1] === 0) end--;
+  return bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9 ? 0 : -1;
+}
+
+const NAMES: Record<ImageType, string> = {
+  "image/png": "PNG",
+  "image/jpeg": "JPEG",
+  "image/webp": "WebP",
+};
+
+export interface PreparedImage {
+  png: Buffer;
+  width: number;
+  height: number;
+  original: { type: ImageType; width: number; height: number };
+}
+
+/**
+ * Validates an upload and turns it into the model's input. Throws `UnsupportedFormat`,
+ * `CorruptImage` or `TooManyPixels`, each with a message for the person who uploaded it.
+ */
+export async function prepare(bytes: Buffer, declared: string): Promise<PreparedImage> {
+  const type = sniff(bytes);
+  if (!type) {
+    throw new UnsupportedFormat("The file is not a PNG, JPEG or WebP image.");
+  }
+  if (type !== declared) {
+    throw new UnsupportedFormat(
+      `The file was sent as ${NAMES[declared as ImageType] ?? declared} but it is a ${NAMES[type]} image.`,
+    );
+  }
+  const trailing = trailingBytes(bytes, type);
+  if (trailing < 0) {
+    throw new CorruptImage("The image is incomplete: its last bytes are missing.");
+  }
+  if (trailing > 0) {
+    throw new CorruptImage(`The file has ${trailing} bytes of other data hidden after the image.`);
+  }
+
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new CorruptImage(undefined, { cause: error });
+  }
+  const width = metadata.width ?? 0;
+  const height = metadata.height ?? 0;
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new TooManyPixels(
+      `The image is ${width}×${height} pixels; ArtAI accepts up to ${MAX_INPUT_PIXELS / 1e6} megapixels.`,
+    );
+  }
+
+  try {
+    const { data, info } = await sharp(bytes, {
+      limitInputPixels: MAX_INPUT_PIXELS,
+      failOn: "warning",
+      autoOrient: true,
+    })
+      .resize({
+        width: MODEL_LONG_SIDE,
+        height: MODEL_LONG_SIDE,
+        fit: "inside",
+        withoutEnlargement: true,
+      })
+      .png({ compressionLevel: 3 })
+      .toBuffer({ resolveWithObject: true });
+    return { png: data, width: info.width, height: info.height, original: { type, width, height } };
+  } catch (error) {
+    throw new CorruptImage(undefined, { cause: error });
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Jobs: create, read, list and move through `queued → processing → succeeded | failed`.
+ * Every transition is a conditional write, so duplicate or late deliveries can never move a job
+ * backwards or make a second set of outputs (the local DynamoDB has no transactions, and none are
+ * needed).
+ */
+import { randomBytes } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { JobEntity, type JobItem, type Status, type Strength } from "./entity.ts";
+
+export type { JobItem, Status, Strength } from "./entity.ts";
+export { STATUSES, STRENGTHS } from "./entity.ts";
+
+let entity: ReturnType<typeof JobEntity> | undefined;
+const jobs = () => {
+  entity ??= JobEntity();
+  return entity;
+};
+
+export const TERMINAL: readonly Status[] = ["succeeded", "failed"];
+export const isTerminal = (status: Status) => TERMINAL.includes(status);
+
+/** 128 random bits, URL-safe: ids are unguessable, so knowing one is the only way to ask for it. */
+export const newId = () => randomBytes(16).toString("base64url");
+
+export interface Options {
+  variations: number;
+  strength: Strength;
+  seed: number;
+}
+
+export interface Output {
+  index: number;
+  key: string;
+  width: number;
+  height: number;
+  seed: number;
+  contentType: string;
+}
+
+/** Creates a queued job. `inputKey` is where its image is (or will be) uploaded. */
+export async function create(input: {
+  id: string;
+  ownerId: string;
+  options: Options;
+  inputKey: string;
+  inputContentType: string;
+  uploadExpiresAt: number;
+  parent?: { jobId: string; variation?: number };
+}): Promise<JobItem> {
+  const result = await jobs()
+    .create({
+      id: input.id,
+      ownerId: input.ownerId,
+      status: "queued",
+      variations: input.options.variations,
+      strength: input.options.strength,
+      seed: input.options.seed,
+      inputKey: input.inputKey,
+      inputContentType: input.inputContentType,
+      uploadExpiresAt: input.uploadExpiresAt,
+      parentJobId: input.parent?.jobId,
+      parentVariation: input.parent?.variation,
+      attempts: 0,
+    })
+    .go();
+  return result.data as JobItem;
+}
+
+/** Reads a job by id with a strongly consistent read; `undefined` if there is none. */
+export async function get(id: string): Promise<JobItem | undefined> {
+  const result = await jobs().get({ id }).go({ consistent: true });
+  return result.data ?? undefined;
+}
+
+/** Reads a job only if `ownerId` owns it: another owner's job looks exactly like a missing one. */
+export async function getOwned(id: string, ownerId: string): Promise<JobItem | undefined> {
+  const job = await get(id);
+  return job && job.ownerId === ownerId ? job : undefined;
+}
+
+/** An owner's jobs, newest first. */
+export async function listByOwner(ownerId: string, limit = 50): Promise<JobItem[]> {
+  const result = await jobs().query.byOwner({ ownerId }).go({ order: "desc", limit });
+  return result.data;
+}
+
+/** Jobs in `status` whose last change is older than `before` (ISO), oldest first. */
+export async function listStale(status: Status, before: string, limit = 100): Promise<JobItem[]> {
+  const result = await jobs().query.byStatus({ status }).lt({ updatedAt: before }).go({ limit });
+  return result.data;
+}
+
+const conditionFailed = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string })?.name === "ConditionalCheckFailedException";
+
+/**
+ * Claims a job for processing. Succeeds only if the job is `queued`, or `processing` under a lease
+ * that has run out (the delivery that held it died). Returns the claimed job, or `undefined` when
+ * another delivery holds it or it has already finished.
+ */
+export async function claim(
+  id: string,
+  input: { leaseMs: number; sequencer?: string; inputVersionId?: string; now?: number },
+): Promise<JobItem | undefined> {
+  const now = input.now ?? Date.now();
+  try {
+    const result = await jobs()
+      .patch({ id })
+      .set({
+        status: "processing",
+        leaseUntil: now + input.leaseMs,
+        startedAt: new Date(now).toISOString(),
+        ...(input.sequencer ? { sequencer: input.sequencer } : {}),
+        ...(input.inputVersionId ? { inputVersionId: input.inputVersionId } : {}),
+      })
+      .add({ attempts: 1 })
+      .where(
+        ({ status, leaseUntil }, { eq, lt }) =>
+          `${eq(status, "queued")} OR (${eq(status, "processing")} AND ${lt(leaseUntil, now)})`,
+      )
+      .go({ response: "all_new" });
+    return result.data as JobItem;
+  } catch (error) {
+    if (conditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Records the outputs of a job this delivery holds. `false` if the job is no longer ours. */
+export async function succeed(id: string, outputs: Output[]): Promise<boolean> {
+  try {
+    await jobs()
+      .patch({ id })
+      .set({ status: "succeeded", outputs, finishedAt: new Date().toISOString() })
+      .remove(["leaseUntil"])
+      .where(({ status }, { eq }) => eq(status, "processing"))
+      .go();
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Fails a job that has not finished, with a reason a person can read. */
+export async function fail(id: string, error: { code: string; message: string }): Promise<boolean> {
+  try {
+    await jobs()
+      .patch({ id })
+      .set({ status: "failed", error, finishedAt: new Date().toISOString() })
+      .remove(["leaseUntil"])
+      .where(({ status }, { eq }) => `${eq(status, "queued")} OR ${eq(status, "processing")}`)
+      .go();
+    return true;
+  } catch (err) {
+    if (conditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Hands a job back to the queue after a failure worth retrying. */
+export async function release(id: string): Promise<boolean> {
+  try {
+    await jobs()
+      .patch({ id })
+      .set({ status: "queued" })
+      .remove(["leaseUntil"])
+      .where(({ status }, { eq }) => eq(status, "processing"))
+      .go();
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Deletes a job record. */
+export async function remove(id: string): Promise<void> {
+  await jobs().delete({ id }).go();
+}

@@ -1,0 +1,216 @@
+/**
+ * The worker's pipeline: S3 notification → claim the job → read and check the upload → the model →
+ * store the variations → finish the job. Deliveries are at-least-once, so every step is safe to
+ * repeat, and only failures worth retrying go back to the queue.
+ */
+import { AppError, Retryable } from "../errors/index.ts";
+import * as Image from "../image/index.ts";
+import * as Inference from "../inference/index.ts";
+import * as Job from "../job/index.ts";
+import { log } from "../log/index.ts";
+import * as Queue from "../queue/index.ts";
+import * as Storage from "../storage/index.ts";
+import { MAX_UPLOAD_BYTES } from "../upload/index.ts";
+import { parseMessage, type S3Record } from "./events.ts";
+
+export { parseMessage } from "./events.ts";
+
+/** Deliveries before a message goes to the dead-letter queue (infra sets the same on the queue). */
+export const MAX_RECEIVE_COUNT = 5;
+/** How long the worker may run; the queue's visibility timeout is six times this. */
+export const WORKER_TIMEOUT_SECONDS = 120;
+/** A claim lasts as long as one worker run can. */
+export const LEASE_MS = WORKER_TIMEOUT_SECONDS * 1000;
+
+export interface QueueRecord {
+  messageId: string;
+  body: string;
+  attributes?: { ApproximateReceiveCount?: string };
+}
+
+export interface BatchResult {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/**
+ * Processes one SQS batch and reports only the records that should be delivered again
+ * (a partial batch response), so one bad record never holds back the others.
+ */
+export async function processBatch(records: QueueRecord[]): Promise<BatchResult> {
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    try {
+      await processRecord(record);
+    } catch (error) {
+      log.error("delivery failed; it will be retried", {
+        messageId: record.messageId,
+        error: error as Error,
+      });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    } finally {
+      log.resetKeys();
+    }
+  }
+  return { batchItemFailures };
+}
+
+async function processRecord(record: QueueRecord) {
+  const message = parseMessage(record.body);
+  if (message.kind === "test") {
+    log.info("ignoring s3:TestEvent", { messageId: record.messageId });
+    return;
+  }
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? "1");
+  for (const s3 of message.records) {
+    if (!s3.eventName.startsWith("ObjectCreated")) continue;
+    await processUpload(s3, receiveCount);
+  }
+}
+
+async function processUpload(record: S3Record, receiveCount: number) {
+  const key = Storage.decodeEventKey(record.s3.object.key);
+  const jobId = Storage.jobIdFromInputKey(key);
+  if (!jobId) {
+    log.warn("ignoring an object ArtAI did not ask for", { key });
+    return;
+  }
+  log.appendKeys({ jobId });
+  const job = await Job.get(jobId);
+  if (!job) {
+    log.info("job no longer exists; nothing to do");
+    return;
+  }
+  if (Job.isTerminal(job.status)) {
+    log.info("job already finished; duplicate or late delivery acknowledged", {
+      status: job.status,
+    });
+    return;
+  }
+  const claimed = await Job.claim(jobId, {
+    leaseMs: LEASE_MS,
+    sequencer: record.s3.object.sequencer,
+    inputVersionId: record.s3.object.versionId,
+  });
+  if (!claimed) {
+    const now = await Job.get(jobId);
+    if (!now || Job.isTerminal(now.status) || receiveCount >= MAX_RECEIVE_COUNT) return;
+    throw new Retryable("InFlight", "another delivery is processing this job");
+  }
+  log.info("job claimed", { attempt: claimed.attempts, receiveCount });
+
+  try {
+    const outputs = await run(claimed, record);
+    if (await Job.succeed(jobId, outputs)) {
+      log.info("job succeeded", { variations: outputs.length });
+    }
+  } catch (error) {
+    if (error instanceof AppError) {
+      log.warn("job failed", { code: error.code, reason: error.message });
+      await Job.fail(jobId, error.toJSON());
+      return;
+    }
+    if (receiveCount >= MAX_RECEIVE_COUNT) {
+      const reason =
+        error instanceof Retryable
+          ? { code: error.finalCode, message: error.finalMessage }
+          : {
+              code: "InternalError",
+              message: "Something went wrong on our side. Please try again.",
+            };
+      log.error("job failed after the last delivery", { ...reason, error: error as Error });
+      await Job.fail(jobId, reason);
+    } else {
+      await Job.release(jobId);
+    }
+    throw error;
+  }
+}
+
+async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
+  const { uploads, outputs } = Storage.buckets();
+  if ((record.s3.object.size ?? 0) > MAX_UPLOAD_BYTES) {
+    throw new AppError("ImageTooLarge", "The image is larger than 10 MiB.");
+  }
+  let upload: Awaited<ReturnType<typeof Storage.read>>;
+  try {
+    upload = await Storage.read(uploads, job.inputKey, {
+      versionId: record.s3.object.versionId,
+      maxBytes: MAX_UPLOAD_BYTES,
+    });
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new AppError("ImageTooLarge", "The image is larger than 10 MiB.");
+    }
+    if ((error as { name?: string }).name === "NoSuchKey") {
+      throw new AppError("UploadMissing", "The uploaded image is no longer there.");
+    }
+    throw error;
+  }
+  const prepared = await Image.prepare(upload.body, job.inputContentType);
+  const result = await Inference.vary(prepared.png, {
+    variations: job.variations,
+    strength: job.strength,
+    seed: job.seed,
+  });
+  if (result.variations.length !== job.variations) {
+    throw new Retryable(
+      "ModelUnavailable",
+      `The model returned ${result.variations.length} of ${job.variations} variations.`,
+    );
+  }
+  return Promise.all(
+    result.variations.map(async (variation) => {
+      const key = Storage.outputKey(job.id, variation.index, variation.contentType);
+      await Storage.write(outputs, key, variation.data, variation.contentType);
+      return {
+        index: variation.index,
+        key,
+        width: variation.width,
+        height: variation.height,
+        seed: variation.seed,
+        contentType: variation.contentType,
+      };
+    }),
+  );
+}
+
+/** How long past its upload deadline or lease a job may sit before the sweeper acts. */
+export const SWEEP_GRACE_MS = 60_000;
+
+/**
+ * Finds jobs that can no longer finish on their own and ends them: uploads that never came fail
+ * as `UploadExpired`; work whose delivery died is re-driven, or failed after the last attempt.
+ */
+export async function sweep(
+  now = Date.now(),
+): Promise<{ expired: number; redriven: number; failed: number }> {
+  const counts = { expired: 0, redriven: 0, failed: 0 };
+  const before = new Date(now - SWEEP_GRACE_MS).toISOString();
+  for (const job of await Job.listStale("queued", before)) {
+    if (job.uploadExpiresAt + SWEEP_GRACE_MS < now && !job.startedAt) {
+      const expired = await Job.fail(job.id, {
+        code: "UploadExpired",
+        message: "The image never arrived before the upload link expired. Please upload it again.",
+      });
+      if (expired) counts.expired++;
+    }
+  }
+  for (const job of await Job.listStale("processing", before)) {
+    if ((job.leaseUntil ?? 0) + SWEEP_GRACE_MS >= now) continue;
+    if ((job.attempts ?? 0) >= MAX_RECEIVE_COUNT) {
+      const failed = await Job.fail(job.id, {
+        code: "ModelUnavailable",
+        message: "The image model did not answer in time after several tries. Please try again.",
+      });
+      if (failed) counts.failed++;
+    } else if (await Job.release(job.id)) {
+      await Queue.redrive({
+        bucket: Storage.buckets().uploads,
+        key: job.inputKey,
+        versionId: job.inputVersionId,
+      });
+      counts.redriven++;
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,136 @@
+/**
+ * Where ArtAI keeps images, and how browsers reach them. Uploads land in the Uploads bucket at
+ * `uploads/<jobId>/input`; that prefix is what the bucket notifies the queue about. Variations go
+ * to the Outputs bucket at `outputs/<jobId>/<index>.<ext>`. Keys are derived from the job id only,
+ * so a redelivered message overwrites rather than duplicates.
+ */
+import {
+  CopyObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { Resource } from "sst";
+import { s3 } from "../aws/index.ts";
+
+export const UPLOAD_PREFIX = "uploads/";
+export const OUTPUT_PREFIX = "outputs/";
+/** Image links expire quickly and name one object; clients re-read the job for fresh ones. */
+export const URL_EXPIRY_SECONDS = 15 * 60;
+
+export const inputKey = (jobId: string) => `${UPLOAD_PREFIX}${jobId}/input`;
+
+const EXTENSIONS: Record<string, string> = {
+  "image/webp": "webp",
+  "image/jpeg": "jpg",
+  "image/png": "png",
+};
+export const outputKey = (jobId: string, index: number, contentType: string) =>
+  `${OUTPUT_PREFIX}${jobId}/${index}.${EXTENSIONS[contentType] ?? "bin"}`;
+
+/** The job id an upload key belongs to, or `undefined` for keys ArtAI did not hand out. */
+export function jobIdFromInputKey(key: string): string | undefined {
+  const match = /^uploads\/([A-Za-z0-9_-]{22})\/input$/.exec(key);
+  return match?.[1];
+}
+
+/** S3 event keys are URL-encoded with `+` for spaces. */
+export const decodeEventKey = (key: string) => decodeURIComponent(key.replace(/\+/g, " "));
+
+export const buckets = () => ({ uploads: Resource.Uploads.name, outputs: Resource.Outputs.name });
+
+/** Reads an object (a specific version when given) into memory, refusing anything over `maxBytes`. */
+export async function read(
+  bucket: string,
+  key: string,
+  input: { versionId?: string; maxBytes: number },
+): Promise<{ body: Buffer; contentType?: string; versionId?: string }> {
+  const result = await s3().send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: input.versionId }),
+  );
+  if ((result.ContentLength ?? 0) > input.maxBytes) {
+    result.Body?.transformToWebStream().cancel();
+    throw new RangeError(`object is ${result.ContentLength} bytes, over ${input.maxBytes}`);
+  }
+  const bytes = await result.Body?.transformToByteArray();
+  return {
+    body: Buffer.from(bytes ?? []),
+    contentType: result.ContentType,
+    versionId: result.VersionId,
+  };
+}
+
+export async function write(bucket: string, key: string, body: Buffer, contentType: string) {
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+  );
+}
+
+/** Copies an object between ArtAI's buckets (used to start a job from an existing image). */
+export async function copy(
+  from: { bucket: string; key: string },
+  to: { bucket: string; key: string },
+  contentType: string,
+) {
+  await s3().send(
+    new CopyObjectCommand({
+      Bucket: to.bucket,
+      Key: to.key,
+      CopySource: `${from.bucket}/${encodeURI(from.key)}`,
+      ContentType: contentType,
+      MetadataDirective: "REPLACE",
+    }),
+  );
+}
+
+/** A short-lived link to one object, served with the type ArtAI recorded, not the one stored. */
+export function signedUrl(bucket: string, key: string, contentType: string) {
+  return getSignedUrl(
+    s3(),
+    new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentType: contentType }),
+    { expiresIn: URL_EXPIRY_SECONDS },
+  );
+}
+
+/**
+ * Deletes every version of every object under `prefix`, so a deleted job leaves nothing behind
+ * (in a versioned bucket a plain delete would only add a delete marker).
+ */
+export async function purge(bucket: string, prefix: string) {
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  do {
+    const page = await s3().send(
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        KeyMarker: keyMarker,
+        VersionIdMarker: versionIdMarker,
+      }),
+    );
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key as string,
+      VersionId: v.VersionId,
+    }));
+    if (objects.length > 0) {
+      await s3().send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+      );
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+}
+
+/** Whether a bucket exists and answers. */
+export async function reachable(bucket: string): Promise<boolean> {
+  try {
+    await s3().send(new HeadBucketCommand({ Bucket: bucket }));
+    return true;
+  } catch {
+    return false;
+  }
+}
