@@ -1,0 +1,100 @@
+import type { Job, JobParent, JobRequestOptions, UploadTicket } from "./types.ts";
+
+/** An API answer that was not a success, or a request that never reached the API. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  /** Seconds the API asked us to wait (Retry-After), when it said. */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: string, message: string, status: number, retryAfter?: number) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+
+  /** True when the request never got an answer: offline, DNS, connection reset. */
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      credentials: "same-origin",
+      headers: {
+        accept: "application/json",
+        ...(init.body ? { "content-type": "application/json" } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError("NetworkError", "The request did not reach ArtAI.", 0);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(
+      error?.code ?? (response.status >= 500 ? "ServerError" : "InvalidRequest"),
+      error?.message ?? `ArtAI answered ${response.status}.`,
+      response.status,
+      parseRetryAfter(response.headers.get("retry-after")),
+    );
+  }
+  return body as T;
+}
+
+/** Creates a job for a new upload; the answer carries the presigned POST to send the file with. */
+export function createJob(
+  body: { contentType: string; size: number } & JobRequestOptions,
+): Promise<{ job: Job; upload: UploadTicket }> {
+  return request("/api/jobs", { method: "POST", body: JSON.stringify(body) });
+}
+
+/** Creates a job from an earlier one: its input ("Vary again") or one of its variations ("Vary this"). */
+export function createJobFrom(from: JobParent, options: JobRequestOptions): Promise<{ job: Job }> {
+  return request("/api/jobs", { method: "POST", body: JSON.stringify({ from, ...options }) });
+}
+
+/**
+ * Reads a job. With `wait`, the API holds the request until the status changes from the one it had
+ * on arrival, the job ends, or `wait` seconds pass: one request per change instead of fast polling.
+ */
+export function getJob(
+  id: string,
+  options: { wait?: number; signal?: AbortSignal } = {},
+): Promise<Job> {
+  const query = options.wait ? `?wait=${options.wait}` : "";
+  return request(`/api/jobs/${encodeURIComponent(id)}${query}`, { signal: options.signal });
+}
+
+/** The caller's jobs, newest first. */
+export async function listJobs(signal?: AbortSignal): Promise<Job[]> {
+  const { jobs } = await request<{ jobs: Job[] }>("/api/jobs", { signal });
+  return jobs;
+}
+
+/** Deletes a job and its images. */
+export function deleteJob(id: string): Promise<void> {
+  return request(`/api/jobs/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
