@@ -24,6 +24,7 @@ export const LEASE_MS = WORKER_TIMEOUT_SECONDS * 1000;
 
 export interface QueueRecord {
   messageId: string;
+  receiptHandle?: string;
   body: string;
   attributes?: { ApproximateReceiveCount?: string };
 }
@@ -47,11 +48,23 @@ export async function processBatch(records: QueueRecord[]): Promise<BatchResult>
         error: error as Error,
       });
       batchItemFailures.push({ itemIdentifier: record.messageId });
+      await retryLater(record);
     } finally {
       log.resetKeys();
     }
   }
   return { batchItemFailures };
+}
+
+async function retryLater(record: QueueRecord) {
+  if (!record.receiptHandle) return;
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? "1");
+  try {
+    await Queue.backoff(record.receiptHandle, receiveCount);
+  } catch (error) {
+    // The message still comes back after the visibility timeout; only the backoff is lost.
+    log.warn("could not delay the retry", { messageId: record.messageId, error: error as Error });
+  }
 }
 
 async function processRecord(record: QueueRecord) {

@@ -2,7 +2,7 @@
  * The jobs queue, for the one case where ArtAI writes to it itself: the sweeper re-driving a job
  * whose delivery was lost. Normal work arrives from S3 notifications.
  */
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
 import { sqs } from "../aws/index.ts";
 
@@ -27,5 +27,26 @@ export async function redrive(input: { bucket: string; key: string; versionId?: 
   };
   await sqs().send(
     new SendMessageCommand({ QueueUrl: Resource.Queue.url, MessageBody: JSON.stringify(body) }),
+  );
+}
+
+/** First retry delay in seconds; each further delivery waits twice as long, up to 15 minutes. */
+export const retryBaseSeconds = () => Number(process.env.ARTAI_RETRY_BASE_SECONDS ?? "10");
+
+/** The delay before delivery number `receiveCount + 1`: exponential backoff. */
+export const backoffSeconds = (receiveCount: number) =>
+  Math.min(900, Math.round(retryBaseSeconds() * 2 ** Math.max(receiveCount - 1, 0)));
+
+/**
+ * Delays the next delivery of a message that failed, instead of waiting out the whole visibility
+ * timeout (six times the worker's timeout).
+ */
+export async function backoff(receiptHandle: string, receiveCount: number) {
+  await sqs().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: Resource.Queue.url,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: backoffSeconds(receiveCount),
+    }),
   );
 }

@@ -1,0 +1,152 @@
+/**
+ * The subset of the SQS API (AWS JSON 1.0 protocol) that ArtAI's code calls, so the same
+ * `@aws-sdk/client-sqs` calls work against the local queues: SendMessage, ReceiveMessage,
+ * DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl and PurgeQueue.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LocalQueue } from "./queue.ts";
+
+type Handler = (queue: LocalQueue, input: Record<string, unknown>) => unknown;
+
+export async function startSqsApi(input: {
+  queues: LocalQueue[];
+  host?: string;
+  port?: number;
+}): Promise<{ url: string; queueUrl(name: string): string; close(): Promise<void> }> {
+  const byName = new Map(input.queues.map((q) => [q.name, q]));
+  let base = "";
+  const queueUrl = (name: string) => `${base}/000000000000/${name}`;
+
+  const operations: Record<string, Handler> = {
+    SendMessage: (queue, body) => {
+      const message = queue.send(String(body.MessageBody ?? ""), Number(body.DelaySeconds ?? 0));
+      return { MessageId: message.messageId, MD5OfMessageBody: message.md5OfBody };
+    },
+    ReceiveMessage: async (queue, body) => {
+      const max = Math.min(Number(body.MaxNumberOfMessages ?? 1), 10);
+      const waitMs = Number(body.WaitTimeSeconds ?? 0) * 1000;
+      const visibility =
+        body.VisibilityTimeout === undefined ? undefined : Number(body.VisibilityTimeout);
+      const deadline = Date.now() + waitMs;
+      let messages = queue.receive(max, visibility);
+      while (messages.length === 0 && Date.now() < deadline) {
+        await queue.waitForMessage(Math.max(deadline - Date.now(), 0));
+        messages = queue.receive(max, visibility);
+      }
+      return {
+        Messages: messages.map((m) => ({
+          MessageId: m.messageId,
+          ReceiptHandle: m.receiptHandle,
+          MD5OfBody: m.md5OfBody,
+          Body: m.body,
+          Attributes: {
+            ApproximateReceiveCount: String(m.receiveCount),
+            SentTimestamp: String(m.sentAt),
+          },
+        })),
+      };
+    },
+    DeleteMessage: (queue, body) => {
+      queue.delete(String(body.ReceiptHandle));
+      return {};
+    },
+    ChangeMessageVisibility: (queue, body) => {
+      queue.changeVisibility(String(body.ReceiptHandle), Number(body.VisibilityTimeout ?? 0));
+      return {};
+    },
+    GetQueueAttributes: (queue) => {
+      const stats = queue.stats();
+      return {
+        Attributes: {
+          ApproximateNumberOfMessages: String(stats.visible),
+          ApproximateNumberOfMessagesNotVisible: String(stats.inFlight),
+          ApproximateNumberOfMessagesDelayed: String(stats.delayed),
+          VisibilityTimeout: String(queue.options.visibilityTimeoutSeconds),
+          MessageRetentionPeriod: String(queue.options.retentionSeconds),
+        },
+      };
+    },
+    PurgeQueue: (queue) => {
+      queue.purge();
+      return {};
+    },
+  };
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const send = (status: number, body: unknown, errorType?: string) => {
+      res.writeHead(status, {
+        "content-type": "application/x-amz-json-1.0",
+        ...(errorType ? { "x-amzn-query-error": `${errorType};Sender` } : {}),
+      });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<
+        string,
+        unknown
+      >;
+      const target = String(req.headers["x-amz-target"] ?? "");
+      const operation = target.replace(/^AmazonSQS\./, "");
+      if (operation === "GetQueueUrl") {
+        const name = String(body.QueueName);
+        if (!byName.has(name)) {
+          return send(
+            400,
+            {
+              __type: "com.amazonaws.sqs#QueueDoesNotExist",
+              message: `The specified queue ${name} does not exist.`,
+            },
+            "AWS.SimpleQueueService.NonExistentQueue",
+          );
+        }
+        return send(200, { QueueUrl: queueUrl(name) });
+      }
+      const handler = operations[operation];
+      if (!handler) {
+        return send(
+          400,
+          {
+            __type: "com.amazonaws.sqs#UnsupportedOperation",
+            message: `${operation} is not supported by the local queue.`,
+          },
+          "AWS.SimpleQueueService.UnsupportedOperation",
+        );
+      }
+      const name =
+        String(body.QueueUrl ?? "")
+          .split("/")
+          .pop() ?? "";
+      const queue = byName.get(name);
+      if (!queue) {
+        return send(
+          400,
+          {
+            __type: "com.amazonaws.sqs#QueueDoesNotExist",
+            message: `The specified queue ${name} does not exist.`,
+          },
+          "AWS.SimpleQueueService.NonExistentQueue",
+        );
+      }
+      send(200, await handler(queue, body));
+    } catch (error) {
+      send(400, { __type: "com.amazonaws.sqs#InvalidParameterValue", message: String(error) });
+    }
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(input.port ?? 0, input.host ?? "127.0.0.1", resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  base = `http://${input.host ?? "127.0.0.1"}:${port}`;
+  return {
+    url: base,
+    queueUrl,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

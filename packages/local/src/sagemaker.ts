@@ -1,0 +1,100 @@
+/**
+ * The SageMaker Runtime front of the local stack: `InvokeEndpoint` for the one endpoint ArtAI
+ * declares, forwarded to the model container's `/invocations`. Like SageMaker, it wraps a
+ * container's non-2xx answer as a `ModelError` (HTTP 424) carrying the original status and body,
+ * and gives up after 60 s, so the worker sees the same errors locally as on AWS.
+ */
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const MODEL_TIMEOUT_MS = 60_000;
+
+export async function startSageMakerRuntime(input: {
+  endpointName: string;
+  modelUrl: string;
+  host?: string;
+  port?: number;
+  timeoutMs?: number;
+}) {
+  const timeoutMs = input.timeoutMs ?? MODEL_TIMEOUT_MS;
+  const server = createServer(async (req, res) => {
+    const send = (status: number, body: unknown, errorType: string) => {
+      res.writeHead(status, { "content-type": "application/json", "x-amzn-errortype": errorType });
+      res.end(JSON.stringify(body));
+    };
+    const match = /^\/endpoints\/([^/]+)\/invocations$/.exec(req.url?.split("?")[0] ?? "");
+    if (req.method !== "POST" || !match) {
+      return send(404, { message: "Unknown operation" }, "UnknownOperationException");
+    }
+    const name = decodeURIComponent(match[1] ?? "");
+    if (name !== input.endpointName) {
+      return send(
+        400,
+        { message: `Endpoint ${name} of account 000000000000 not found.` },
+        "ValidationError",
+      );
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const modelError = (status: number, message: string) =>
+      send(
+        424,
+        {
+          message: `Received ${status >= 500 || status === 0 ? "server" : "client"} error (${status}) from primary with message "${message}".`,
+          OriginalStatusCode: status,
+          OriginalMessage: message,
+          LogStreamArn: `arn:aws:logs:local:000000000000:log-group:/aws/sagemaker/Endpoints/${name}`,
+        },
+        "ModelError",
+      );
+
+    const target = new URL("/invocations", input.modelUrl);
+    const forwarded: Record<string, string> = { "content-length": String(body.length) };
+    for (const h of ["content-type", "accept", "x-amzn-sagemaker-custom-attributes"]) {
+      const value = req.headers[h];
+      if (typeof value === "string") forwarded[h] = value;
+    }
+    const upstream = request(target, { method: "POST", headers: forwarded, timeout: timeoutMs });
+    upstream.on("timeout", () => {
+      upstream.destroy();
+      if (!res.headersSent) {
+        modelError(
+          0,
+          "Your invocation timed out while waiting for a response from container primary.",
+        );
+      }
+    });
+    upstream.on("error", (error) => {
+      if (!res.headersSent) modelError(0, `The container did not answer: ${error.message}`);
+    });
+    upstream.on("response", async (answer) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of answer) parts.push(chunk as Buffer);
+      const payload = Buffer.concat(parts);
+      const status = answer.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        res.writeHead(200, {
+          "content-type": answer.headers["content-type"] ?? "application/json",
+          "x-amzn-invoked-production-variant": "AllTraffic",
+        });
+        res.end(payload);
+      } else {
+        modelError(status, payload.toString("utf8"));
+      }
+    });
+    upstream.end(body);
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(input.port ?? 0, input.host ?? "127.0.0.1", resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${input.host ?? "127.0.0.1"}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

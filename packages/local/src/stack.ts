@@ -1,0 +1,311 @@
+/**
+ * The whole of ArtAI's AWS side on one machine: the local S3, dynalite, the SQS-like queue with its
+ * dead-letter queue and event source mapping, the SageMaker Runtime front and the model container,
+ * the API behind an API Gateway–shaped adapter, and Next.js — all behind one origin that routes
+ * `/api/*` to the API as CloudFront does in production.
+ *
+ * The application code is not told it is local: the stack sets the SDK's standard endpoint
+ * variables and the `Resource` links (`SST_RESOURCE_*`) exactly as `sst dev` would.
+ */
+import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApiGateway } from "./api-gateway.ts";
+import { startDynamo } from "./dynamo.ts";
+import { startModel } from "./model.ts";
+import { forward, forwardUpgrade } from "./proxy.ts";
+import { EventSource } from "./queue/event-source.ts";
+import { LocalQueue } from "./queue/queue.ts";
+import { startSqsApi } from "./queue/sqs-api.ts";
+import { startLocalS3 } from "./s3/index.ts";
+import { startSageMakerRuntime } from "./sagemaker.ts";
+import { startWeb, type WebMode } from "./web.ts";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+export const NAMES = {
+  uploads: "artai-local-uploads",
+  outputs: "artai-local-outputs",
+  table: "artai-local-jobs",
+  queue: "artai-local-jobs",
+  dlq: "artai-local-jobs-dlq",
+  endpoint: "artai-local-model",
+} as const;
+
+export const REGION = "us-east-1";
+export const CREDENTIALS = {
+  accessKeyId: "ARTAILOCALACCESSKEY",
+  secretAccessKey: "artai-local-secret-key",
+};
+
+/** The queue's settings, the same as infra/ declares on AWS. */
+export const QUEUE = {
+  maxReceiveCount: 5,
+  visibilityTimeoutSeconds: 6 * 120,
+  retentionSeconds: 4 * 24 * 3600,
+  dlqRetentionSeconds: 14 * 24 * 3600,
+  batchSize: 1,
+  concurrency: 4,
+};
+
+export interface StackOptions {
+  /** Where everything is kept between runs. Default `$ARTAI_DATA_DIR` or `<repo>/.artai`. */
+  dataDir?: string;
+  /** The site's port. Default `$PORT` or 3000; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** `dev` (hot reload), `production` (build then start) or `none` (API only). */
+  web?: WebMode | "none";
+  /** Use a model server that is already running instead of starting one. */
+  modelUrl?: string;
+  /** Extra environment for the model process. */
+  modelEnv?: Record<string, string>;
+  /** How often the sweeper runs (ms); 0 turns it off. Default 60 s. */
+  sweepIntervalMs?: number;
+  /** Start polling the queue (default true). */
+  worker?: boolean;
+  log?: (component: string, line: string) => void;
+}
+
+export interface Stack {
+  url: string;
+  dataDir: string;
+  endpoints: {
+    s3: string;
+    dynamodb: string;
+    sqs: string;
+    sagemaker: string;
+    model: string;
+    web?: string;
+  };
+  queues: { jobs: LocalQueue; dlq: LocalQueue };
+  eventSource: EventSource;
+  /** The environment the handlers run with (endpoints, links, credentials). */
+  env: Record<string, string>;
+  stopModel(): Promise<void>;
+  startModel(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const defaultLog = (component: string, line: string) => {
+  for (const l of line.split("\n")) console.log(`[${component}] ${l}`);
+};
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? defaultLog;
+  const dataDir = resolve(
+    options.dataDir ?? process.env.ARTAI_DATA_DIR ?? join(REPO_ROOT, ".artai"),
+  );
+  mkdirSync(join(dataDir, "queue"), { recursive: true });
+  const host = options.host ?? "127.0.0.1";
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => {});
+    closers.length = 0;
+  };
+
+  try {
+    // The site's own server first, so its origin is known to CORS and the cookie.
+    const front: Server = createServer();
+    await new Promise<void>((r) =>
+      front.listen(options.port ?? Number(process.env.PORT ?? 3000), host, r),
+    );
+    closers.push(
+      () =>
+        new Promise<void>((r) => {
+          front.closeAllConnections();
+          front.close(() => r());
+        }),
+    );
+    const sitePort = (front.address() as AddressInfo).port;
+    const url = `http://localhost:${sitePort}`;
+
+    const dynamo = await startDynamo({
+      path: join(dataDir, "dynamo"),
+      tableName: NAMES.table,
+      region: REGION,
+      credentials: CREDENTIALS,
+      host,
+    });
+    closers.push(dynamo.close);
+
+    const dlq = new LocalQueue({
+      name: NAMES.dlq,
+      file: join(dataDir, "queue", `${NAMES.dlq}.json`),
+      visibilityTimeoutSeconds: 30,
+      retentionSeconds: QUEUE.dlqRetentionSeconds,
+    });
+    const jobs = new LocalQueue({
+      name: NAMES.queue,
+      file: join(dataDir, "queue", `${NAMES.queue}.json`),
+      visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
+      retentionSeconds: QUEUE.retentionSeconds,
+      deadLetter: { queue: dlq, maxReceiveCount: QUEUE.maxReceiveCount },
+    });
+    closers.push(async () => {
+      await jobs.flush();
+      await dlq.flush();
+    });
+    const sqsApi = await startSqsApi({ queues: [jobs, dlq], host });
+    closers.push(sqsApi.close);
+
+    let model: { url: string; stop(): Promise<void> } | undefined;
+    const launchModel = async () => {
+      if (options.modelUrl) {
+        model = { url: options.modelUrl, stop: async () => {} };
+        return;
+      }
+      const started = await startModel({
+        env: options.modelEnv,
+        log: (line) => log("model", line),
+      });
+      model = started;
+    };
+    await launchModel();
+    closers.push(async () => model?.stop());
+    const modelUrl = model?.url ?? "";
+    const sagemaker = await startSageMakerRuntime({
+      endpointName: NAMES.endpoint,
+      modelUrl,
+      host,
+    });
+    closers.push(sagemaker.close);
+
+    const s3 = await startLocalS3({
+      dataDir: join(dataDir, "s3"),
+      host,
+      region: REGION,
+      credentials: [CREDENTIALS],
+      buckets: [
+        {
+          name: NAMES.uploads,
+          versioning: true,
+          cors: [
+            {
+              allowedOrigins: [url, `http://127.0.0.1:${sitePort}`],
+              allowedMethods: ["POST", "GET", "HEAD"],
+              allowedHeaders: ["*"],
+              exposeHeaders: ["ETag", "x-amz-version-id"],
+              maxAgeSeconds: 3600,
+            },
+          ],
+          notifications: [{ prefix: "uploads/", events: ["s3:ObjectCreated:*"] }],
+        },
+        {
+          name: NAMES.outputs,
+          versioning: true,
+          cors: [
+            {
+              allowedOrigins: [url, `http://127.0.0.1:${sitePort}`],
+              allowedMethods: ["GET", "HEAD"],
+              allowedHeaders: ["*"],
+              exposeHeaders: ["ETag"],
+              maxAgeSeconds: 3600,
+            },
+          ],
+        },
+      ],
+      onEvent: (event) => {
+        jobs.send(JSON.stringify(event));
+      },
+    });
+    closers.push(s3.close);
+
+    const env: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: s3.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_ENDPOINT_URL_SQS: sqsApi.url,
+      AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: sagemaker.url,
+      SST_RESOURCE_App: JSON.stringify({ name: "artai", stage: "local" }),
+      SST_RESOURCE_Uploads: JSON.stringify({ name: NAMES.uploads, type: "sst.aws.Bucket" }),
+      SST_RESOURCE_Outputs: JSON.stringify({ name: NAMES.outputs, type: "sst.aws.Bucket" }),
+      SST_RESOURCE_Jobs: JSON.stringify({ name: NAMES.table, type: "sst.aws.Dynamo" }),
+      SST_RESOURCE_Queue: JSON.stringify({
+        url: sqsApi.queueUrl(NAMES.queue),
+        type: "sst.aws.Queue",
+      }),
+      SST_RESOURCE_Model: JSON.stringify({
+        endpointName: NAMES.endpoint,
+        type: "sst.sst.Linkable",
+      }),
+    };
+    // The handlers run in this process, as Lambda would run them, with the environment Lambda would give.
+    Object.assign(process.env, env);
+    const { handler: api } = await import("@artai/functions/api");
+    const { handler: worker } = await import("@artai/functions/worker");
+    const { handler: sweeper } = await import("@artai/functions/sweeper");
+
+    const eventSource = new EventSource({
+      queue: jobs,
+      queueArn: `arn:aws:sqs:${REGION}:000000000000:${NAMES.queue}`,
+      region: REGION,
+      batchSize: QUEUE.batchSize,
+      concurrency: QUEUE.concurrency,
+      handler: worker,
+      onError: (error) => log("worker", `invocation failed: ${String(error)}`),
+    });
+    if (options.worker !== false) eventSource.start();
+    closers.push(() => eventSource.stop());
+
+    const sweepEvery = options.sweepIntervalMs ?? 60_000;
+    if (sweepEvery > 0) {
+      const timer = setInterval(() => {
+        sweeper().catch((error: unknown) => log("sweeper", String(error)));
+      }, sweepEvery);
+      closers.push(async () => clearInterval(timer));
+    }
+
+    let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+    const webMode = options.web ?? "dev";
+    if (webMode !== "none") {
+      web = await startWeb({ mode: webMode, log: (line) => log("web", line) });
+      closers.push(() => web?.stop() ?? Promise.resolve());
+    }
+
+    const gateway = createApiGateway({ handler: api });
+    front.on("request", (req, res) => {
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      if (path === "/api" || path.startsWith("/api/")) {
+        gateway(req, res).catch((error: unknown) => {
+          log("api", String(error));
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      } else if (web) {
+        forward(new URL(web.url), req, res);
+      } else {
+        res.writeHead(404, { "content-type": "text/plain" }).end("The web app is not running.");
+      }
+    });
+    front.on("upgrade", (req, socket, head) => {
+      if (web) forwardUpgrade(new URL(web.url), req, socket as import("node:net").Socket, head);
+      else socket.destroy();
+    });
+
+    return {
+      url,
+      dataDir,
+      endpoints: {
+        s3: s3.url,
+        dynamodb: dynamo.url,
+        sqs: sqsApi.url,
+        sagemaker: sagemaker.url,
+        model: modelUrl,
+        web: web?.url,
+      },
+      queues: { jobs, dlq },
+      eventSource,
+      env,
+      stopModel: async () => model?.stop(),
+      startModel: launchModel,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

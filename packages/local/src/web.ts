@@ -1,0 +1,75 @@
+/** Runs the Next.js app (packages/web): `next dev`, or `next build` then `next start`. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./util.ts";
+
+export const WEB_DIR = fileURLToPath(new URL("../../web", import.meta.url));
+
+export type WebMode = "dev" | "production";
+
+function nextBin() {
+  const requireFromWeb = createRequire(join(WEB_DIR, "package.json"));
+  return join(dirname(requireFromWeb.resolve("next/package.json")), "dist/bin/next");
+}
+
+function run(args: string[], log: (line: string) => void, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [nextBin(), ...args], {
+    cwd: WEB_DIR,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => log(d.toString().trimEnd()));
+  child.stderr?.on("data", (d: Buffer) => log(d.toString().trimEnd()));
+  return child;
+}
+
+export async function buildWeb(log: (line: string) => void) {
+  const child = run(["build"], log);
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
+}
+
+export async function startWeb(input: {
+  mode: WebMode;
+  log: (line: string) => void;
+  /** Skip `next build` when a build is already there (production mode only). */
+  reuseBuild?: boolean;
+}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  if (
+    input.mode === "production" &&
+    !(input.reuseBuild && existsSync(join(WEB_DIR, ".next", "BUILD_ID")))
+  ) {
+    await buildWeb(input.log);
+  }
+  const port = await freePort();
+  const child = run(
+    [input.mode === "dev" ? "dev" : "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    input.log,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next exited with code ${child.exitCode}`);
+    try {
+      await fetch(url, { redirect: "manual" });
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error("Next.js did not start within 120 s");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}
