@@ -1,0 +1,222 @@
+/**
+ * Seeded perturbations at low resolution (the "perturb" half of perturb-then-restore).
+ * They run on images of at most 256x256 pixels, so plain typed-array loops are fast (a few ms) and
+ * exactly reproducible; no image library offers a seeded displacement field or these grades.
+ */
+
+import { Rng } from "./random.ts";
+import type { Grade } from "./recipe.ts";
+
+/** An interleaved RGB image with values in 0..255, and an optional alpha plane (0..255). */
+export interface LowRes {
+  width: number;
+  height: number;
+  rgb: Float32Array;
+  alpha: Float32Array | null;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+function sampleBilinear(
+  src: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+  x: number,
+  y: number,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  const xc = clamp(x, 0, width - 1);
+  const yc = clamp(y, 0, height - 1);
+  const x0 = Math.floor(xc);
+  const y0 = Math.floor(yc);
+  const x1 = Math.min(x0 + 1, width - 1);
+  const y1 = Math.min(y0 + 1, height - 1);
+  const fx = xc - x0;
+  const fy = yc - y0;
+  const i00 = (y0 * width + x0) * channels;
+  const i01 = (y0 * width + x1) * channels;
+  const i10 = (y1 * width + x0) * channels;
+  const i11 = (y1 * width + x1) * channels;
+  for (let c = 0; c < channels; c++) {
+    const top = (src[i00 + c] as number) * (1 - fx) + (src[i01 + c] as number) * fx;
+    const bottom = (src[i10 + c] as number) * (1 - fx) + (src[i11 + c] as number) * fx;
+    out[outOffset + c] = top * (1 - fy) + bottom * fy;
+  }
+}
+
+const smooth = (t: number) => t * t * (3 - 2 * t);
+
+/**
+ * Displaces every pixel along a smooth random field: a (cells+1)^2 grid of random vectors,
+ * interpolated with smoothstep. `amount` is the peak displacement as a fraction of the long side.
+ */
+export function warp(image: LowRes, amount: number, cells: number, rng: Rng): LowRes {
+  const { width, height } = image;
+  const n = cells + 1;
+  const grid = new Float32Array(n * n * 2);
+  for (let i = 0; i < grid.length; i++) grid[i] = rng.normal() * 0.5;
+  const peak = amount * Math.max(width, height);
+  const rgb = new Float32Array(image.rgb.length);
+  const alpha = image.alpha ? new Float32Array(image.alpha.length) : null;
+  for (let y = 0; y < height; y++) {
+    const gy = (y / Math.max(1, height - 1)) * cells;
+    const j0 = Math.min(Math.floor(gy), cells - 1);
+    const ty = smooth(gy - j0);
+    for (let x = 0; x < width; x++) {
+      const gx = (x / Math.max(1, width - 1)) * cells;
+      const i0 = Math.min(Math.floor(gx), cells - 1);
+      const tx = smooth(gx - i0);
+      let dx = 0;
+      let dy = 0;
+      for (const [di, dj, w] of [
+        [0, 0, (1 - tx) * (1 - ty)],
+        [1, 0, tx * (1 - ty)],
+        [0, 1, (1 - tx) * ty],
+        [1, 1, tx * ty],
+      ] as const) {
+        const g = ((j0 + dj) * n + (i0 + di)) * 2;
+        dx += (grid[g] as number) * w;
+        dy += (grid[g + 1] as number) * w;
+      }
+      const sx = x + dx * peak;
+      const sy = y + dy * peak;
+      const p = y * width + x;
+      sampleBilinear(image.rgb, width, height, 3, sx, sy, rgb, p * 3);
+      if (image.alpha && alpha) sampleBilinear(image.alpha, width, height, 1, sx, sy, alpha, p);
+    }
+  }
+  return { width, height, rgb, alpha };
+}
+
+/**
+ * Throws away detail: box-averages the image down by `factor`, then interpolates it back up, so
+ * the generator has to invent that detail again.
+ */
+export function redetail(image: LowRes, factor: number): LowRes {
+  if (factor <= 1.01) return image;
+  const { width, height } = image;
+  const sw = Math.max(1, Math.round(width / factor));
+  const sh = Math.max(1, Math.round(height / factor));
+  const small = new Float32Array(sw * sh * 3);
+  const counts = new Float32Array(sw * sh);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(sh - 1, Math.floor((y * sh) / height));
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(sw - 1, Math.floor((x * sw) / width));
+      const s = sy * sw + sx;
+      const p = (y * width + x) * 3;
+      small[s * 3] = (small[s * 3] as number) + (image.rgb[p] as number);
+      small[s * 3 + 1] = (small[s * 3 + 1] as number) + (image.rgb[p + 1] as number);
+      small[s * 3 + 2] = (small[s * 3 + 2] as number) + (image.rgb[p + 2] as number);
+      counts[s] = (counts[s] as number) + 1;
+    }
+  }
+  for (let s = 0; s < sw * sh; s++) {
+    const c = counts[s] as number;
+    small[s * 3] = (small[s * 3] as number) / c;
+    small[s * 3 + 1] = (small[s * 3 + 1] as number) / c;
+    small[s * 3 + 2] = (small[s * 3 + 2] as number) / c;
+  }
+  const rgb = new Float32Array(image.rgb.length);
+  for (let y = 0; y < height; y++) {
+    const sy = ((y + 0.5) * sh) / height - 0.5;
+    for (let x = 0; x < width; x++) {
+      const sx = ((x + 0.5) * sw) / width - 0.5;
+      sampleBilinear(small, sw, sh, 3, sx, sy, rgb, (y * width + x) * 3);
+    }
+  }
+  return { ...image, rgb };
+}
+
+/** Applies a colour grade in place. */
+export function grade(image: LowRes, g: Grade): void {
+  const { width, height, rgb } = image;
+  const wbR = 1 + 0.12 * g.temperature;
+  const wbB = 1 - 0.12 * g.temperature;
+  const wbG = 1 - 0.08 * g.tint;
+  const gainExposure = 2 ** g.exposure;
+  const theta = (g.hue * Math.PI) / 180;
+  const cos = Math.cos(theta) * g.saturation;
+  const sin = Math.sin(theta) * g.saturation;
+  const angle = (g.lightAngle * Math.PI) / 180;
+  const lx = Math.cos(angle);
+  const ly = Math.sin(angle);
+  const fadeScale = (255 - g.fade) / 255;
+  for (let y = 0; y < height; y++) {
+    const v = (y + 0.5) / height - 0.5;
+    for (let x = 0; x < width; x++) {
+      const u = (x + 0.5) / width - 0.5;
+      const p = (y * width + x) * 3;
+      let r = (rgb[p] as number) * wbR * gainExposure;
+      let gr = (rgb[p + 1] as number) * wbG * gainExposure;
+      let b = (rgb[p + 2] as number) * wbB * gainExposure;
+      // Hue and saturation: rotate and scale chroma in YIQ.
+      const yl = 0.299 * r + 0.587 * gr + 0.114 * b;
+      const i0 = 0.596 * r - 0.274 * gr - 0.322 * b;
+      const q0 = 0.211 * r - 0.523 * gr + 0.312 * b;
+      const i1 = i0 * cos - q0 * sin;
+      const q1 = i0 * sin + q0 * cos;
+      // Contrast around mid-grey on luma, keeping chroma.
+      const yc = 127.5 + (yl - 127.5) * g.contrast;
+      r = yc + 0.956 * i1 + 0.621 * q1;
+      gr = yc - 0.272 * i1 - 0.647 * q1;
+      b = yc - 1.106 * i1 + 1.703 * q1;
+      // Split toning, weighted by luma.
+      const l = clamp(yc / 255, 0, 1);
+      const ws = (1 - l) * (1 - l);
+      const wh = l * l;
+      r += g.shadows[0] * ws + g.highlights[0] * wh;
+      gr += g.shadows[1] * ws + g.highlights[1] * wh;
+      b += g.shadows[2] * ws + g.highlights[2] * wh;
+      // Relighting and vignette.
+      const light = 1 + g.light * 2 * (u * lx + v * ly) - g.vignette * 2 * (u * u + v * v);
+      rgb[p] = clamp(g.fade + clamp(r * light, 0, 255) * fadeScale, 0, 255);
+      rgb[p + 1] = clamp(g.fade + clamp(gr * light, 0, 255) * fadeScale, 0, 255);
+      rgb[p + 2] = clamp(g.fade + clamp(b * light, 0, 255) * fadeScale, 0, 255);
+    }
+  }
+}
+
+/** Adds seeded grain in place: mostly luminance, a little chroma. */
+export function grain(image: LowRes, sigma: number, rng: Rng): void {
+  const { rgb } = image;
+  for (let p = 0; p < rgb.length; p += 3) {
+    const l = rng.normal() * sigma;
+    rgb[p] = clamp((rgb[p] as number) + l + rng.normal() * sigma * 0.25, 0, 255);
+    rgb[p + 1] = clamp((rgb[p + 1] as number) + l + rng.normal() * sigma * 0.25, 0, 255);
+    rgb[p + 2] = clamp((rgb[p + 2] as number) + l + rng.normal() * sigma * 0.25, 0, 255);
+  }
+}
+
+/** Replaces colour with its luma, in place (greyscale inputs give greyscale variations). */
+export function toGrey(rgb: Float32Array | Uint8Array): void {
+  for (let p = 0; p < rgb.length; p += 3) {
+    const l =
+      0.299 * (rgb[p] as number) + 0.587 * (rgb[p + 1] as number) + 0.114 * (rgb[p + 2] as number);
+    rgb[p] = l;
+    rgb[p + 1] = l;
+    rgb[p + 2] = l;
+  }
+}
+
+/** The whole seeded perturbation of one variation. */
+export function perturb(
+  image: LowRes,
+  recipe: {
+    seed: number;
+    warp: number;
+    warpCells: number;
+    redetail: number;
+    grain: number;
+    grade: Grade;
+  },
+): LowRes {
+  const rng = new Rng(recipe.seed ^ 0x5bd1e995);
+  const warped = warp(image, recipe.warp, recipe.warpCells, rng);
+  const out = redetail(warped, recipe.redetail);
+  grade(out, recipe.grade);
+  grain(out, recipe.grain, rng);
+  return out;
+}

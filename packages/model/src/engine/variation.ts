@@ -1,0 +1,64 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Generator, Scale } from "./generator.ts";
+import { type LowRes, perturb, toGrey } from "./perturb.ts";
+import { describeRecipe, makeRecipe, type Strength } from "./recipe.ts";
+
+/**
+ * Which generator each strength restores with: "subtle" drops less detail (x3) than "strong" (x4),
+ * so the network re-synthesises more of a strong variation.
+ */
+export const SCALE_FOR: Record<Strength, Scale> = { subtle: 3, strong: 4 };
+
+/** One rendered variation: interleaved 8-bit pixels at the generator's output size. */
+export interface RenderedVariation {
+  index: number;
+  seed: number;
+  recipe: string;
+  width: number;
+  height: number;
+  channels: 3 | 4;
+  pixels: Uint8Array;
+}
+
+/**
+ * Perturb-then-restore: applies the seeded recipe of variation `index` to the low-resolution
+ * input, then lets the generator re-synthesise the detail at 4x. Alpha follows the same warp and
+ * is interpolated up; greyscale inputs stay greyscale.
+ */
+export async function renderVariation(
+  generator: Generator,
+  input: LowRes,
+  options: { seed: number; index: number; strength: Strength; greyscale: boolean },
+): Promise<RenderedVariation> {
+  const recipe = makeRecipe(options.seed, options.index, options.strength);
+  const perturbed = perturb(input, recipe);
+  const { width, height } = perturbed;
+  const out = await generator.run(perturbed.rgb, width, height);
+  const W = width * generator.scale;
+  const H = height * generator.scale;
+  if (options.greyscale) toGrey(out);
+  let alpha: Float32Array | null = null;
+  if (perturbed.alpha) {
+    const a = perturbed.alpha;
+    const up = tf.tidy(() => tf.image.resizeBilinear(tf.tensor3d(a, [height, width, 1]), [H, W]));
+    alpha = (await up.data()) as Float32Array;
+    up.dispose();
+  }
+  const channels = alpha ? 4 : 3;
+  const pixels = new Uint8Array(W * H * channels);
+  for (let p = 0, q = 0; p < W * H; p++, q += channels) {
+    pixels[q] = Math.round(out[p * 3] as number);
+    pixels[q + 1] = Math.round(out[p * 3 + 1] as number);
+    pixels[q + 2] = Math.round(out[p * 3 + 2] as number);
+    if (alpha) pixels[q + 3] = Math.round(Math.min(255, Math.max(0, alpha[p] as number)));
+  }
+  return {
+    index: options.index,
+    seed: recipe.seed,
+    recipe: describeRecipe(recipe, generator.name),
+    width: W,
+    height: H,
+    channels,
+    pixels,
+  };
+}
