@@ -1,0 +1,91 @@
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { gpsTaggedJpeg, photo, pixelBomb } from "../../test/images.ts";
+import { AppError } from "../errors/index.ts";
+import { MODEL_LONG_SIDE, prepare, sniff } from "./index.ts";
+
+async function refusal(bytes: Buffer, declared: string) {
+  try {
+    await prepare(bytes, declared);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return (error as AppError).toJSON();
+  }
+  throw new Error("prepare accepted the file");
+}
+
+describe("Image.prepare", () => {
+  it("reads the type from the bytes, not the name or the declared type", async () => {
+    expect(sniff(await photo(8, 8, "png"))).toBe("image/png");
+    expect(sniff(await photo(8, 8, "jpeg"))).toBe("image/jpeg");
+    expect(sniff(await photo(8, 8, "webp"))).toBe("image/webp");
+    expect(sniff(Buffer.from("hello, I am text named photo.png"))).toBeUndefined();
+  });
+
+  it("refuses text named .png, a PNG declared as JPEG, and a GIF", async () => {
+    expect((await refusal(Buffer.from("just some text\n"), "image/png")).code).toBe(
+      "UnsupportedFormat",
+    );
+    const png = await photo(16, 16, "png");
+    const mismatch = await refusal(png, "image/jpeg");
+    expect(mismatch.code).toBe("UnsupportedFormat");
+    expect(mismatch.message).toMatch(/sent as JPEG but it is a PNG/);
+    const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: "red" } })
+      .gif()
+      .toBuffer();
+    expect((await refusal(gif, "image/png")).code).toBe("UnsupportedFormat");
+  });
+
+  it("refuses a truncated JPEG and a polyglot file", async () => {
+    const jpeg = await photo(64, 64, "jpeg");
+    expect(
+      (await refusal(jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), "image/jpeg")).code,
+    ).toBe("CorruptImage");
+    const png = await photo(16, 16, "png");
+    const polyglot = Buffer.concat([png, Buffer.from("<html><script>alert(1)</script></html>")]);
+    const refused = await refusal(polyglot, "image/png");
+    expect(refused.code).toBe("CorruptImage");
+    expect(refused.message).toMatch(/hidden after the image/);
+  });
+
+  it("refuses a 20000×20000 pixel bomb from its header, before decoding it", async () => {
+    const bomb = pixelBomb(20_000);
+    expect(bomb.length).toBeLessThan(10_000);
+    const refused = await refusal(bomb, "image/png");
+    expect(refused.code).toBe("TooManyPixels");
+    expect(refused.message).toMatch(/20000×20000/);
+  });
+
+  it("drops EXIF and GPS, and keeps the aspect ratio within the model's size", async () => {
+    const tagged = await gpsTaggedJpeg();
+    expect((await sharp(tagged).metadata()).exif).toBeDefined();
+    const prepared = await prepare(tagged, "image/jpeg");
+    const meta = await sharp(prepared.png).metadata();
+    expect(meta.format).toBe("png");
+    expect(meta.exif).toBeUndefined();
+    expect(prepared.png.includes(Buffer.from("ArtAI Test Camera"))).toBe(false);
+
+    const wide = await prepare(await photo(2000, 1000, "webp"), "image/webp");
+    expect([wide.width, wide.height]).toEqual([MODEL_LONG_SIDE, MODEL_LONG_SIDE / 2]);
+  });
+
+  it("accepts greyscale and transparent images", async () => {
+    const grey = await sharp(await photo(32, 24, "png"))
+      .greyscale()
+      .png()
+      .toBuffer();
+    expect((await prepare(grey, "image/png")).width).toBe(32);
+    const alpha = await sharp({
+      create: {
+        width: 20,
+        height: 10,
+        channels: 4,
+        background: { r: 0, g: 0, b: 255, alpha: 0.3 },
+      },
+    })
+      .png()
+      .toBuffer();
+    const prepared = await prepare(alpha, "image/png");
+    expect((await sharp(prepared.png).metadata()).hasAlpha).toBe(true);
+  });
+});
