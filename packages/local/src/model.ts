@@ -3,12 +3,11 @@
  * container, and waits for `GET /ping` to answer 200 (weights loaded).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { freePort } from "./util.ts";
 
-const require = createRequire(import.meta.url);
-export const MODEL_DIR = dirname(require.resolve("@artai/model/package.json"));
+export const MODEL_DIR = fileURLToPath(new URL("../../model", import.meta.url));
 
 export interface ModelProcess {
   url: string;
