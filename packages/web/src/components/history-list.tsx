@@ -200,7 +200,7 @@ function Thumbnails({ job, onError }: { job: Job; onError: () => void }) {
           alt=""
           loading="lazy"
           onError={onError}
-          className={`size-full object-cover ${urls.length === 3 && i === 0 ? "row-span-2" : ""}`}
+          className={`size-full min-h-0 object-cover ${(urls.length === 3 && i === 0) || urls.length === 2 ? "row-span-2" : ""}`}
         />
       ))}
     </div>

@@ -66,6 +66,9 @@ export function JobView({ id }: { id: string }) {
       : current.status === "failed"
         ? 0
         : current.options.variations;
+  // Tiles take the pictures' own shape, so landscapes and portraits fill them.
+  const first = variations[0];
+  const aspect = first ? `${first.width} / ${first.height}` : "4 / 3";
   const openVariation = open === null ? null : (variations.find((v) => v.index === open) ?? null);
 
   async function vary(from: JobParent, label: string) {
@@ -186,6 +189,12 @@ export function JobView({ id }: { id: string }) {
           ) : null}
         </div>
         <StatusSteps job={current} />
+        {current.status === "queued" || current.status === "processing" ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            This usually takes under a minute. You can leave this page: the job keeps going and
+            waits for you in History.
+          </p>
+        ) : null}
         <p className="sr-only" role="status">
           {current.status === "succeeded"
             ? `Done: ${variations.length} variations are ready.`
@@ -229,7 +238,10 @@ export function JobView({ id }: { id: string }) {
           >
             Original
           </h2>
-          <div className="checkerboard flex aspect-square items-center justify-center overflow-hidden rounded-xl">
+          <div
+            className="checkerboard flex items-center justify-center overflow-hidden rounded-xl"
+            style={{ aspectRatio: aspect }}
+          >
             {current.input ? (
               // biome-ignore lint/performance/noImgElement: presigned cross-origin URL that expires
               <img
@@ -261,7 +273,8 @@ export function JobView({ id }: { id: string }) {
                 <button
                   type="button"
                   onClick={() => setOpen(variation.index)}
-                  className="group checkerboard relative block aspect-square overflow-hidden rounded-xl"
+                  className="group checkerboard relative block overflow-hidden rounded-xl"
+                  style={{ aspectRatio: `${variation.width} / ${variation.height}` }}
                   aria-label={`Compare variation ${variation.index + 1} with the original`}
                 >
                   {/* biome-ignore lint/performance/noImgElement: presigned cross-origin URL that expires */}
@@ -316,7 +329,10 @@ export function JobView({ id }: { id: string }) {
             {Array.from({ length: pendingSlots }, (_, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity but their slot
               <li key={`pending-${i}`} aria-hidden="true">
-                <div className="shimmer aspect-square rounded-xl bg-zinc-100 dark:bg-zinc-900" />
+                <div
+                  className="shimmer rounded-xl bg-zinc-100 dark:bg-zinc-900"
+                  style={{ aspectRatio: aspect }}
+                />
               </li>
             ))}
           </ul>

@@ -39,7 +39,7 @@ export function StatusSteps({ job }: { job: Job }) {
 
   return (
     <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
-      <ol aria-label="Progress" className="flex items-center gap-2 text-sm">
+      <ol aria-label="Progress" className="flex flex-wrap items-center gap-1.5 text-sm sm:gap-2">
         {steps.map((step, i) => {
           const state =
             i < active || (i === active && terminal && !failed)
@@ -57,11 +57,11 @@ export function StatusSteps({ job }: { job: Job }) {
               {i > 0 ? (
                 <span
                   aria-hidden="true"
-                  className={`h-px w-6 sm:w-10 ${i <= active ? "bg-brand-500" : "bg-zinc-300 dark:bg-zinc-700"}`}
+                  className={`h-px w-3 sm:w-10 ${i <= active ? "bg-brand-500" : "bg-zinc-300 dark:bg-zinc-700"}`}
                 />
               ) : null}
               <span
-                className={`flex items-center gap-1.5 rounded-full px-3 py-1 font-medium ${
+                className={`flex items-center gap-1.5 rounded-full px-2.5 py-1 font-medium sm:px-3 ${
                   state === "complete"
                     ? "bg-brand-100 text-brand-900 dark:bg-brand-900/60 dark:text-brand-100"
                     : state === "current"

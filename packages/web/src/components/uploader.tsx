@@ -173,6 +173,8 @@ export function Uploader() {
           id={inputId}
           type="file"
           accept={ACCEPTED_TYPES.join(",")}
+          aria-label="Choose an image"
+          aria-describedby={`${inputId}-limits`}
           className="peer sr-only"
           disabled={busy}
           onChange={(event) => void accept(event.currentTarget.files?.[0])}
@@ -246,7 +248,6 @@ export function Uploader() {
               >
                 Choose an image
               </label>
-              <p className="max-w-sm text-xs text-zinc-600 dark:text-zinc-400">{LIMITS_IN_WORDS}</p>
               {phase.kind === "checking" ? (
                 <p role="status" className="flex items-center gap-2 text-sm">
                   <Spinner /> Checking your image…
@@ -255,6 +256,12 @@ export function Uploader() {
             </div>
           )}
         </div>
+        <p
+          id={`${inputId}-limits`}
+          className="mt-2 text-center text-xs text-zinc-600 dark:text-zinc-400"
+        >
+          {LIMITS_IN_WORDS}
+        </p>
         <div aria-live="polite" className="mt-4 space-y-3">
           {problem ? (
             <Notice

@@ -1,8 +1,8 @@
-/** "2.4 MB", "830 KB": sizes as people read them (decimal, like file managers on most systems). */
+/** "2.4 MB", "830 KB": binary units, so the 10 MB limit (10 × 1024 × 1024 bytes) reads as it is enforced. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} bytes`;
-  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** "0:07", "1:02:03". */

@@ -1,5 +1,5 @@
 import { formatBytes } from "./format.ts";
-import { MAX_BYTES, MAX_PIXELS, MAX_SIDE } from "./limits.ts";
+import { MAX_BYTES, MAX_PIXELS } from "./limits.ts";
 import type { ImageType } from "./types.ts";
 
 export interface CheckedImage {
@@ -74,12 +74,12 @@ export async function checkImage(file: File): Promise<CheckResult> {
     };
   }
   const { width, height } = size;
-  if (width * height > MAX_PIXELS || Math.max(width, height) > MAX_SIDE) {
+  if (width * height > MAX_PIXELS) {
     URL.revokeObjectURL(previewUrl);
     return {
       ok: false,
       code: "TooManyPixels",
-      message: `This image is ${width} × ${height} pixels (${((width * height) / 1e6).toFixed(1)} megapixels). ArtAI takes up to 16 megapixels and at most 8192 pixels on the long side — resize it and try again.`,
+      message: `This image is ${width} × ${height} pixels (${((width * height) / 1e6).toFixed(1)} megapixels). ArtAI takes up to 25 megapixels (a 6000 × 4000 photo fits) — resize it and try again.`,
     };
   }
   return { ok: true, image: { file, type, width, height, previewUrl } };

@@ -26,7 +26,7 @@ export function explain(code: string, options: { retryAfter?: number } = {}): Ex
       return {
         title: "That image has too many pixels",
         detail:
-          "ArtAI takes images up to 16 megapixels, at most 8192 pixels on the long side. Resize it and try again.",
+          "ArtAI takes images up to 25 megapixels (a 6000 × 4000 photo fits). Resize it and try again.",
         retry: "new-image",
       };
     case "CorruptImage":
