@@ -246,6 +246,57 @@ describe("local S3 through @aws-sdk/client-s3", () => {
     expect(after.Versions?.map((v) => [v.VersionId, v.IsLatest])).toEqual([[v2.VersionId, true]]);
   });
 
+  it("pages through versions, even while deleting each page as it goes", async () => {
+    const { client } = s3;
+    await client.send(new CreateBucketCommand({ Bucket: "paged" }));
+    await client.send(
+      new PutBucketVersioningCommand({
+        Bucket: "paged",
+        VersioningConfiguration: { Status: "Enabled" },
+      }),
+    );
+    for (const [key, count] of [
+      ["p", 3],
+      ["q", 2],
+    ] as const) {
+      for (let i = 0; i < count; i++)
+        await client.send(new PutObjectCommand({ Bucket: "paged", Key: key, Body: `${key}${i}` }));
+    }
+    await client.send(new DeleteObjectCommand({ Bucket: "paged", Key: "q" }));
+    const all = await client.send(new ListObjectVersionsCommand({ Bucket: "paged" }));
+    const everything = [...(all.Versions ?? []), ...(all.DeleteMarkers ?? [])]
+      .map((v) => v.VersionId)
+      .sort();
+    expect(everything).toHaveLength(6);
+
+    const seen: (string | undefined)[] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectVersionsCommand({
+          Bucket: "paged",
+          MaxKeys: 2,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionIdMarker,
+        }),
+      );
+      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+        Key: v.Key,
+        VersionId: v.VersionId,
+      }));
+      seen.push(...objects.map((o) => o.VersionId));
+      await client.send(
+        new DeleteObjectsCommand({ Bucket: "paged", Delete: { Objects: objects, Quiet: true } }),
+      );
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker);
+    expect(seen.sort()).toEqual(everything);
+    const left = await client.send(new ListObjectVersionsCommand({ Bucket: "paged" }));
+    expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
+  });
+
   it("verifies SigV4 header signatures", async () => {
     const wrongSecret = clientFor(s3.url, {
       accessKeyId: CREDENTIALS.accessKeyId,

@@ -30,6 +30,7 @@ import {
   type ObjectStore,
   type ObjectVersion,
   STORED_HEADERS,
+  versionOrder,
 } from "./store.ts";
 import { parseXml, text, toXml } from "./xml.ts";
 
@@ -553,8 +554,10 @@ export class S3Handler {
         const order = compareUtf8(e.key, keyMarker);
         if (order !== 0) return order < 0;
         if (versionIdMarker === undefined) return true;
-        const markerIndex = e.all.findIndex((v) => v.versionId === versionIdMarker);
-        return markerIndex === -1 || e.index <= markerIndex;
+        const known = e.all.find((v) => v.versionId === versionIdMarker);
+        const markerOrder = known ? BigInt(`0x${known.order}`) : versionOrder(versionIdMarker);
+        if (markerOrder === undefined) return true;
+        return BigInt(`0x${e.version.order}`) >= markerOrder;
       },
     });
     const versions: Record<string, unknown>[] = [];

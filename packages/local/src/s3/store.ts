@@ -52,6 +52,8 @@ export interface ObjectVersion {
   metadata: Record<string, string>;
   /** Blob file name inside the key's directory. */
   blob?: string;
+  /** Creation order (hex), increasing across all writes. */
+  order: string;
 }
 
 interface KeyRecord {
@@ -88,8 +90,20 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-function newVersionId(): string {
-  return randomBytes(24).toString("base64url");
+/**
+ * Version ids are opaque to clients but start with the version's position in time, so a
+ * ListObjectVersions page can resume after a version-id-marker even once that version is gone.
+ */
+function newVersionId(order: bigint): string {
+  const bytes = randomBytes(24);
+  bytes.writeBigUInt64BE(order, 0);
+  return bytes.toString("base64url");
+}
+
+/** The creation order encoded in a version id, or undefined for "null" and foreign ids. */
+export function versionOrder(versionId: string): bigint | undefined {
+  if (!/^[A-Za-z0-9_-]{32}$/.test(versionId)) return undefined;
+  return Buffer.from(versionId, "base64url").readBigUInt64BE(0);
 }
 
 /**
@@ -101,7 +115,8 @@ function newVersionId(): string {
 export class ObjectStore {
   private readonly buckets = new Map<string, BucketState>();
   private readonly locks = new Map<string, Promise<unknown>>();
-  private lastSequencer = 0n;
+  /** Last value of the store's clock (µs since epoch, strictly increasing, restored on load). */
+  private last = 0n;
 
   constructor(private readonly dataDir: string) {}
 
@@ -131,7 +146,8 @@ export class ObjectStore {
               await readFile(join(objects, shard, keyHash, "index.json"), "utf8"),
             ) as KeyRecord;
             if (record.versions.length > 0) state.keys.set(record.key, record);
-            if (record.sequencer) this.bumpSequencer(BigInt(`0x${record.sequencer}`));
+            if (record.sequencer) this.bump(BigInt(`0x${record.sequencer}`));
+            for (const v of record.versions) this.bump(BigInt(`0x${v.order}`));
           } catch {
             // A key directory without index.json is a write that never committed.
           }
@@ -284,8 +300,10 @@ export class ObjectStore {
       const blob = `${randomBytes(12).toString("hex")}.blob`;
       await rename(temp, join(dir, blob));
       const enabled = state.config.versioning === "Enabled";
+      const order = this.nextOrder();
       const version: ObjectVersion = {
-        versionId: enabled ? newVersionId() : "null",
+        versionId: enabled ? newVersionId(order) : "null",
+        order: order.toString(16),
         deleteMarker: false,
         lastModified: new Date().toISOString(),
         size: object.size,
@@ -347,8 +365,10 @@ export class ObjectStore {
         removed = record.versions.filter((v) => v.versionId === "null");
         result = { deleteMarker: false };
       } else {
+        const order = this.nextOrder();
         const marker: ObjectVersion = {
-          versionId: status === "Enabled" ? newVersionId() : "null",
+          versionId: status === "Enabled" ? newVersionId(order) : "null",
+          order: order.toString(16),
           deleteMarker: true,
           lastModified: new Date().toISOString(),
           size: 0,
@@ -435,19 +455,25 @@ export class ObjectStore {
     return run;
   }
 
+  /** A strictly increasing µs clock shared by version order and sequencers. */
+  private nextOrder(): bigint {
+    const now = BigInt(Date.now()) * 1000n;
+    this.last = now > this.last ? now : this.last + 1n;
+    return this.last;
+  }
+
   /** Sequencers are fixed-width hex, strictly increasing per key and across restarts. */
   private nextSequencer(previous?: string): string {
-    const now = BigInt(Date.now()) * 1000n;
-    let next = now > this.lastSequencer ? now : this.lastSequencer + 1n;
+    let next = this.nextOrder();
     if (previous !== undefined) {
       const prev = BigInt(`0x${previous}`);
       if (next <= prev) next = prev + 1n;
     }
-    this.bumpSequencer(next);
+    this.bump(next);
     return next.toString(16).toUpperCase().padStart(16, "0");
   }
 
-  private bumpSequencer(value: bigint) {
-    if (value > this.lastSequencer) this.lastSequencer = value;
+  private bump(value: bigint) {
+    if (value > this.last) this.last = value;
   }
 }
