@@ -28,7 +28,7 @@ export interface ModelServerOptions {
   host?: string;
   /** Model worker threads. Default: ARTAI_MODEL_WORKERS, else the number of cores (at most 4). */
   workers?: number;
-  /** Requests that may wait for a worker. Default: ARTAI_MODEL_QUEUE, else 2 per worker. */
+  /** Requests that may wait for a worker. Default: ARTAI_MODEL_QUEUE, else 1 per worker. */
   maxQueue?: number;
   /** Default: ARTAI_MODEL_GENERATOR, else "esrgan-slim". */
   generator?: GeneratorName;
@@ -77,7 +77,7 @@ function resolveOptions(options: ModelServerOptions) {
     port: options.port ?? envInt("SAGEMAKER_BIND_TO_PORT") ?? 8080,
     host: options.host ?? process.env.SAGEMAKER_BIND_TO_HOST ?? "0.0.0.0",
     workers: Math.max(1, workers),
-    maxQueue: options.maxQueue ?? envInt("ARTAI_MODEL_QUEUE") ?? 2 * Math.max(1, workers),
+    maxQueue: options.maxQueue ?? envInt("ARTAI_MODEL_QUEUE") ?? Math.max(1, workers),
     generator,
     log: options.log ?? false,
   };

@@ -73,7 +73,7 @@ export async function loadGenerator(
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData }),
   );
-  const run = async (rgb: Float32Array, width: number, height: number) => {
+  const predict = async (rgb: Float32Array, width: number, height: number) => {
     const output = tf.tidy(() => {
       const input = tf.tensor4d(rgb, [1, height, width, 3]);
       return (model.predict(input) as tf.Tensor).clipByValue(0, 255);
@@ -84,6 +84,7 @@ export async function loadGenerator(
       output.dispose();
     }
   };
+  const run = predict;
   await run(new Float32Array(8 * 8 * 3).fill(128), 8, 8);
   return { name: `${name}-x${scale}`, version: pkg.version, scale, run };
 }
