@@ -200,13 +200,19 @@ export async function sweep(
   const counts = { expired: 0, redriven: 0, failed: 0 };
   const before = new Date(now - SWEEP_GRACE_MS).toISOString();
   for (const job of await Job.listStale("queued", before)) {
-    if (job.uploadExpiresAt + SWEEP_GRACE_MS < now && !job.startedAt) {
-      const expired = await Job.fail(job.id, {
-        code: "UploadExpired",
-        message: "The image never arrived before the upload link expired. Please upload it again.",
-      });
-      if (expired) counts.expired++;
+    if (job.uploadExpiresAt + SWEEP_GRACE_MS >= now || job.startedAt) continue;
+    // The upload link has expired and no delivery ever started the job: either the image never
+    // came, or its notification was lost.
+    if (await Storage.exists(Storage.buckets().uploads, job.inputKey)) {
+      await Queue.redrive({ bucket: Storage.buckets().uploads, key: job.inputKey });
+      counts.redriven++;
+      continue;
     }
+    const expired = await Job.fail(job.id, {
+      code: "UploadExpired",
+      message: "The image never arrived before the upload link expired. Please upload it again.",
+    });
+    if (expired) counts.expired++;
   }
   for (const job of await Job.listStale("processing", before)) {
     if ((job.leaseUntil ?? 0) + SWEEP_GRACE_MS >= now) continue;
