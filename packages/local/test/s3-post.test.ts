@@ -1,4 +1,12 @@
-import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { S3ObjectCreatedRecord, TestEvent } from "../src/s3/index.ts";
@@ -62,7 +70,7 @@ function postForm(
   return fetch(url, { method: "POST", body: form, headers: { origin } });
 }
 
-describe("local S3: browser POST uploads, CORS and notifications", () => {
+describe("local S3: uploads, CORS and notifications", () => {
   let s3: TestS3;
   beforeAll(async () => {
     s3 = await startTestS3(BUCKETS);
@@ -235,6 +243,109 @@ describe("local S3: browser POST uploads, CORS and notifications", () => {
     expect(decodeURIComponent(encoded.replaceAll("+", " "))).toBe(key);
     const [first, second] = created.map((r) => BigInt(`0x${r.s3.object.sequencer}`));
     expect(second).toBeGreaterThan(first ?? 0n);
+  });
+
+  it("assembles multipart uploads and emits ObjectCreated:CompleteMultipartUpload", async () => {
+    const key = "uploads/multi part.bin";
+    const before = records(s3).length;
+    const { client } = s3;
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: BUCKET,
+        Key: key,
+        ContentType: "application/x-artai",
+      }),
+    );
+    const first = Buffer.alloc(5 * 1024 * 1024, 1);
+    const last = Buffer.from("tail");
+    const p1 = await client.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: first }),
+    );
+    const p2 = await client.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 2, Body: last }),
+    );
+    await client.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: "x" }),
+    );
+    const complete = (Parts: { PartNumber: number; ETag?: string }[]) =>
+      client
+        .send(
+          new CompleteMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: key,
+            UploadId,
+            MultipartUpload: { Parts },
+          }),
+        )
+        .catch((error: Error) => error.name);
+    // A small part anywhere but last, or a part with the wrong ETag, is refused as on S3.
+    expect(
+      await complete([
+        { PartNumber: 2, ETag: p2.ETag },
+        { PartNumber: 3, ETag: p2.ETag },
+      ]),
+    ).toBe("InvalidPart");
+    expect(
+      await complete([
+        { PartNumber: 1, ETag: p2.ETag },
+        { PartNumber: 2, ETag: p2.ETag },
+      ]),
+    ).toBe("InvalidPart");
+    expect(
+      await complete([
+        { PartNumber: 2, ETag: p2.ETag },
+        { PartNumber: 1, ETag: p1.ETag },
+      ]),
+    ).toBe("InvalidPartOrder");
+    const p3 = await client.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: "y" }),
+    );
+    expect(
+      await complete([
+        { PartNumber: 2, ETag: p2.ETag },
+        { PartNumber: 3, ETag: p3.ETag },
+      ]),
+    ).toBe("EntityTooSmall");
+    expect(await versionsOf(key)).toEqual([]);
+
+    const done = await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: BUCKET,
+        Key: key,
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: p1.ETag },
+            { PartNumber: 2, ETag: p2.ETag },
+          ],
+        },
+      }),
+    );
+    const partMd5s = Buffer.concat(
+      [first, last].map((part) => createHash("md5").update(part).digest()),
+    );
+    expect(done.ETag).toBe(`"${createHash("md5").update(partMd5s).digest("hex")}-2"`);
+
+    const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(stored.ContentType).toBe("application/x-artai");
+    const bytes = Buffer.from((await stored.Body?.transformToByteArray()) ?? []);
+    expect(bytes.equals(Buffer.concat([first, last]))).toBe(true);
+
+    expect(
+      records(s3)
+        .slice(before)
+        .map((r) => [r.eventName, r.s3.object.key, r.s3.object.size]),
+    ).toEqual([
+      [
+        "ObjectCreated:CompleteMultipartUpload",
+        "uploads/multi+part.bin",
+        first.length + last.length,
+      ],
+    ]);
+    const again = await client
+      .send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: "x" }))
+      .catch((error: Error) => error);
+    expect((again as Error).name).toBe("NoSuchUpload");
   });
 
   it("answers CORS preflights by the bucket's rules", async () => {

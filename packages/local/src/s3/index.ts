@@ -8,6 +8,7 @@ import {
   type S3ObjectCreatedRecord,
   type TestEvent,
 } from "./events.ts";
+import { MultipartUploads } from "./multipart.ts";
 import { parseQuery, type RequestContext, S3Handler } from "./server.ts";
 import { type BucketConfig, type CorsRule, type NotificationRule, ObjectStore } from "./store.ts";
 
@@ -94,6 +95,7 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
 
   const handler = new S3Handler({
     store,
+    multipart: new MultipartUploads(opts.dataDir, store),
     verifier: new SigV4Verifier(opts.region, opts.credentials),
     region: opts.region,
     deliver,

@@ -22,6 +22,7 @@ import {
   type S3ObjectCreatedRecord,
 } from "./events.ts";
 import { groupListing } from "./listing.ts";
+import type { MultipartUploads } from "./multipart.ts";
 import { checkPostPolicy } from "./post-policy.ts";
 import {
   type BucketConfig,
@@ -57,7 +58,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   "notification",
   "object-lock",
   "ownershipControls",
-  "partNumber",
   "policy",
   "policyStatus",
   "publicAccessBlock",
@@ -68,8 +68,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   "select",
   "tagging",
   "torrent",
-  "uploadId",
-  "uploads",
   "website",
 ];
 
@@ -98,6 +96,7 @@ interface RequestContext {
 export interface ServerDeps {
   store: ObjectStore;
   verifier: SigV4Verifier;
+  multipart: MultipartUploads;
   region: string;
   deliver: (event: S3Notification) => Promise<void>;
 }
@@ -153,6 +152,10 @@ export class S3Handler {
     return this.deps.store;
   }
 
+  private get multipart() {
+    return this.deps.multipart;
+  }
+
   async handle(ctx: RequestContext): Promise<void> {
     const { req } = ctx;
     const method = req.method ?? "GET";
@@ -202,6 +205,7 @@ export class S3Handler {
           if (has(ctx.query, "cors")) return this.getCors(ctx, bucket);
           if (has(ctx.query, "location")) return this.getLocation(ctx, bucket);
           if (has(ctx.query, "versions")) return this.listVersions(ctx, bucket);
+          if (has(ctx.query, "uploads")) throw notImplemented("ListMultipartUploads");
           return this.listObjects(ctx, bucket);
         case "HEAD":
           this.store.bucket(bucket);
@@ -226,16 +230,35 @@ export class S3Handler {
         Size: Buffer.byteLength(key),
       });
     }
+    const uploadId = queryValue(ctx.query, "uploadId");
     switch (method) {
       case "PUT":
+        if (uploadId !== undefined) {
+          if (req.headers["x-amz-copy-source"] !== undefined)
+            throw notImplemented("UploadPartCopy");
+          return this.uploadPart(ctx, bucket, key, uploadId, auth);
+        }
         if (req.headers["x-amz-copy-source"] !== undefined)
           return this.copyObject(ctx, bucket, key);
         return this.putObject(ctx, bucket, key, auth);
       case "GET":
       case "HEAD":
+        if (uploadId !== undefined) throw notImplemented("ListParts");
+        if (has(ctx.query, "partNumber")) throw notImplemented("GetObject by part number");
         return this.getObject(ctx, bucket, key, method === "HEAD");
       case "DELETE":
+        if (uploadId !== undefined) {
+          this.store.bucket(bucket);
+          await this.multipart.get(uploadId, bucket, key);
+          await this.multipart.remove(uploadId);
+          return this.send(ctx, 204);
+        }
         return this.deleteObject(ctx, bucket, key);
+      case "POST":
+        if (has(ctx.query, "uploads")) return this.createMultipartUpload(ctx, bucket, key);
+        if (uploadId !== undefined)
+          return this.completeMultipartUpload(ctx, bucket, key, uploadId, auth);
+        throw methodNotAllowed(method, "Object");
       default:
         throw methodNotAllowed(method, "Object");
     }
@@ -656,7 +679,11 @@ export class S3Handler {
       throw error;
     }
     const attributes = this.objectAttributes(ctx.req.headers);
-    const committed = await received.commit(bucket, key, { ...attributes, ...summary });
+    const committed = await received.commit(bucket, key, {
+      ...attributes,
+      size: summary.size,
+      etag: `"${summary.md5Hex}"`,
+    });
     await this.notify(ctx, config, "ObjectCreated:Put", key, committed);
     this.send(ctx, 200, {
       ETag: committed.version.etag,
@@ -710,7 +737,7 @@ export class S3Handler {
     const committed = await received.commit(bucket, key, {
       ...attributes,
       size: sourceVersion.size,
-      md5Hex: sourceVersion.etag.replaceAll('"', ""),
+      etag: sourceVersion.etag,
     });
     await this.notify(ctx, config, "ObjectCreated:Copy", key, committed);
     const headers: Record<string, string> = { ...this.versionHeader(config, committed.version) };
@@ -842,6 +869,92 @@ export class S3Handler {
       }
     }
     this.sendXml(ctx, "DeleteResult", { Deleted: deleted, Error: errors });
+  }
+
+  // ---- multipart uploads -------------------------------------------------------------------
+
+  private async createMultipartUpload(ctx: RequestContext, bucket: string, key: string) {
+    this.store.bucket(bucket);
+    const uploadId = await this.multipart.create({
+      bucket,
+      key,
+      ...this.objectAttributes(ctx.req.headers),
+    });
+    this.sendXml(ctx, "InitiateMultipartUploadResult", {
+      Bucket: bucket,
+      Key: key,
+      UploadId: uploadId,
+    });
+  }
+
+  private async uploadPart(
+    ctx: RequestContext,
+    bucket: string,
+    key: string,
+    uploadId: string,
+    auth: Authenticated,
+  ) {
+    this.store.bucket(bucket);
+    await this.multipart.get(uploadId, bucket, key);
+    const partNumber = Number(queryValue(ctx.query, "partNumber"));
+    const payload = payloadOf(ctx.req, auth.payloadHash);
+    const received = await this.store.receive(payload.stream);
+    let part: Awaited<ReturnType<MultipartUploads["addPart"]>>;
+    try {
+      const summary = payload.finish();
+      part = await this.multipart.addPart(
+        uploadId,
+        partNumber,
+        received.path,
+        summary.size,
+        summary.md5Hex,
+      );
+    } catch (error) {
+      await received.discard();
+      throw error;
+    }
+    this.send(ctx, 200, { ETag: part.etag });
+  }
+
+  private async completeMultipartUpload(
+    ctx: RequestContext,
+    bucket: string,
+    key: string,
+    uploadId: string,
+    auth: Authenticated,
+  ) {
+    const config = this.store.bucket(bucket);
+    const upload = await this.multipart.get(uploadId, bucket, key);
+    const body = await readSmallBody(payloadOf(ctx.req, auth.payloadHash));
+    const doc = parseXml(body, "CompleteMultipartUpload");
+    const parts = ((doc.Part as Record<string, unknown>[] | undefined) ?? []).map((part) => {
+      const partNumber = Number(text(part, "PartNumber"));
+      const etag = text(part, "ETag");
+      if (!Number.isInteger(partNumber) || etag === undefined) throw malformedXml();
+      return { partNumber, etag };
+    });
+    const assembled = await this.multipart.assemble(uploadId, parts);
+    const committed = await this.store.commitFile(bucket, key, assembled.path, {
+      contentType: upload.contentType,
+      headers: upload.headers,
+      metadata: upload.metadata,
+      size: assembled.size,
+      etag: assembled.etag,
+    });
+    await this.multipart.remove(uploadId);
+    await this.notify(ctx, config, "ObjectCreated:CompleteMultipartUpload", key, committed);
+    const host = headerValue(ctx.req.headers, "host") ?? "localhost";
+    this.sendXml(
+      ctx,
+      "CompleteMultipartUploadResult",
+      {
+        Location: `http://${host}/${bucket}/${key.split("/").map(strictEncode).join("/")}`,
+        Bucket: bucket,
+        Key: key,
+        ETag: committed.version.etag,
+      },
+      this.versionHeader(config, committed.version),
+    );
   }
 
   // ---- browser POST upload -----------------------------------------------------------------
@@ -981,7 +1094,8 @@ export class S3Handler {
       if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = value;
     }
     const committed = await received.commit(bucket, key, {
-      ...summary,
+      size: summary.size,
+      etag: `"${summary.md5Hex}"`,
       contentType: fields.get("content-type") ?? DEFAULT_CONTENT_TYPE,
       headers,
       metadata,
@@ -1042,6 +1156,9 @@ const methodNotAllowed = (method: string, resource: string) =>
       ResourceType: resource.toUpperCase(),
     },
   );
+
+const notImplemented = (operation: string) =>
+  new S3Error("NotImplemented", `The local S3 does not implement ${operation}.`, 501);
 
 const malformedPost = (message: string) => new S3Error("MalformedPOSTRequest", message, 400);
 

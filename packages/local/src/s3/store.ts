@@ -72,7 +72,8 @@ interface BucketState {
 
 export interface NewObject {
   size: number;
-  md5Hex: string;
+  /** Quoted: md5 hex, or for multipart uploads the md5 of the parts' md5s with "-N". */
+  etag: string;
   contentType: string;
   headers: Record<string, string>;
   metadata: Record<string, string>;
@@ -263,6 +264,7 @@ export class ObjectStore {
    * discard() removes it. Nothing is visible until commit() resolves.
    */
   async receive(body: Readable): Promise<{
+    path: string;
     commit: (bucket: string, key: string, object: NewObject) => Promise<Committed>;
     discard: () => Promise<void>;
   }> {
@@ -277,7 +279,8 @@ export class ObjectStore {
       throw error;
     }
     return {
-      commit: (bucket, key, object) => this.commitBlob(bucket, key, temp, object),
+      path: temp,
+      commit: (bucket, key, object) => this.commitFile(bucket, key, temp, object),
       discard: () => rm(temp, { force: true }),
     };
   }
@@ -287,7 +290,8 @@ export class ObjectStore {
     return this.receive(this.openBlob(bucket, key, version));
   }
 
-  private async commitBlob(
+  /** Moves a synced temp file into place as the newest version of `key`. */
+  async commitFile(
     bucket: string,
     key: string,
     temp: string,
@@ -307,7 +311,7 @@ export class ObjectStore {
         deleteMarker: false,
         lastModified: new Date().toISOString(),
         size: object.size,
-        etag: `"${object.md5Hex}"`,
+        etag: object.etag,
         contentType: object.contentType,
         headers: object.headers,
         metadata: object.metadata,

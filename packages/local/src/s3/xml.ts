@@ -19,6 +19,7 @@ export function toXml(root: string, body: Record<string, unknown>, namespaced = 
 }
 
 const REPEATED = new Set([
+  "Part",
   "Object",
   "CORSRule",
   "AllowedOrigin",
