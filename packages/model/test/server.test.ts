@@ -128,7 +128,7 @@ describe("invocations contract", () => {
     for (const [w, h] of [
       [97, 31],
       [33, 150],
-    ]) {
+    ] as const) {
       const body = await ok(
         await invoke(await png({ width: w, height: h }), { attributes: "variations=1" }),
       );

@@ -1,0 +1,249 @@
+/**
+ * Quality evaluation: runs the photos in eval/photos through the real server (as a child process),
+ * for each strength, and reports
+ *  - similarity to the input: SSIM on luminance at 256 px (long side),
+ *  - diversity: mean pairwise CIELAB ΔE (CIE76) between the variations at 64 px,
+ *  - departure: mean ΔE between each variation and the input at 64 px,
+ *  - determinism: a second identical request gives byte-identical variations.
+ * Writes the table into docs/model.md and a contact sheet to docs/model-contact-sheet.png.
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { converter, differenceEuclidean } from "culori";
+import sharp, { type OverlayOptions } from "sharp";
+import { ssim } from "ssim.js";
+import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
+
+const SEED = 2026;
+const STRENGTHS = ["subtle", "strong"] as const;
+const photosDir = join(packageDir, "eval", "photos");
+const docsDir = join(packageDir, "..", "..", "docs");
+
+interface Variation {
+  data: string;
+  seed: number;
+  recipe: string;
+}
+
+const typeOf = (file: string) =>
+  /\.png$/i.test(file) ? "image/png" : /\.webp$/i.test(file) ? "image/webp" : "image/jpeg";
+
+async function invoke(url: string, bytes: Buffer, type: string, attributes: string) {
+  const response = await fetch(`${url}/invocations`, {
+    method: "POST",
+    body: bytes,
+    headers: { "content-type": type, "x-amzn-sagemaker-custom-attributes": attributes },
+  });
+  if (response.status !== 200) throw new Error(`${response.status}: ${await response.text()}`);
+  return (await response.json()) as { variations: Variation[]; timings: { totalMs: number } };
+}
+
+async function fitSize(image: Buffer, long: number) {
+  const { data, info } = await sharp(image)
+    .resize(long, long, { fit: "inside" })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+async function lumaRgba(image: Buffer, width: number, height: number) {
+  const grey = await sharp(image)
+    .resize(width, height, { fit: "fill" })
+    .removeAlpha()
+    .greyscale()
+    .raw()
+    .toBuffer();
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const l = grey[p] as number;
+    rgba.set([l, l, l, 255], p * 4);
+  }
+  return { data: rgba, width, height };
+}
+
+const toLab = converter("lab65");
+async function labPixels(image: Buffer, width: number, height: number) {
+  const rgb = await sharp(image)
+    .resize(width, height, { fit: "fill" })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const out: Lab[] = [];
+  for (let p = 0; p < width * height; p++)
+    out.push(
+      toLab({
+        mode: "rgb",
+        r: (rgb[p * 3] as number) / 255,
+        g: (rgb[p * 3 + 1] as number) / 255,
+        b: (rgb[p * 3 + 2] as number) / 255,
+      }),
+    );
+  return out;
+}
+const deltaE = differenceEuclidean("lab65");
+type Lab = NonNullable<ReturnType<typeof toLab>>;
+const meanDeltaE = (a: Lab[], b: Lab[]) =>
+  a.reduce((sum, lab, i) => sum + deltaE(lab, b[i] as Lab), 0) / a.length;
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function main() {
+  const photos = readdirSync(photosDir)
+    .filter((f) => /\.(png|jpe?g|webp)$/i.test(f))
+    .sort();
+  if (photos.length < 8)
+    throw new Error(`need at least 8 evaluation photos, found ${photos.length}`);
+  const server = await startServerProcess();
+  const started = Date.now();
+  type Row = {
+    photo: string;
+    strength: string;
+    ssim: number;
+    departure: number;
+    diversity: number;
+    deterministic: boolean;
+  };
+  const rows: Row[] = [];
+  const sheet: { photo: string; input: Buffer; outputs: Record<string, Buffer[]> }[] = [];
+  try {
+    // Two photos at a time, one per model worker.
+    const work = photos.map((photo) => async () => {
+      const bytes = readFileSync(join(photosDir, photo));
+      const outputs: Record<string, Buffer[]> = {};
+      for (const strength of STRENGTHS) {
+        const attributes = `variations=4;strength=${strength};seed=${SEED}`;
+        const first = await invoke(server.url, bytes, typeOf(photo), attributes);
+        const second = await invoke(server.url, bytes, typeOf(photo), attributes);
+        const deterministic = first.variations.every(
+          (v, i) => v.data === second.variations[i]?.data,
+        );
+        const images = first.variations.map((v) => Buffer.from(v.data, "base64"));
+        outputs[strength] = images;
+        const at256 = await fitSize(bytes, 256);
+        const inputLuma = await lumaRgba(bytes, at256.width, at256.height);
+        const ssims = [];
+        for (const image of images)
+          ssims.push(ssim(inputLuma, await lumaRgba(image, at256.width, at256.height)).mssim);
+        const at64 = await fitSize(bytes, 64);
+        const inputLab = await labPixels(bytes, at64.width, at64.height);
+        const labs = await Promise.all(
+          images.map((image) => labPixels(image, at64.width, at64.height)),
+        );
+        const pairs = [];
+        for (let i = 0; i < labs.length; i++)
+          for (let j = i + 1; j < labs.length; j++)
+            pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
+        rows.push({
+          photo,
+          strength,
+          ssim: mean(ssims),
+          departure: mean(labs.map((lab) => meanDeltaE(lab, inputLab))),
+          diversity: mean(pairs),
+          deterministic,
+        });
+        console.log(`${photo} ${strength}: ${first.timings.totalMs} ms`);
+      }
+      sheet.push({ photo, input: bytes, outputs });
+    });
+    const queue = [...work];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let job = queue.shift(); job; job = queue.shift()) await job();
+      }),
+    );
+  } finally {
+    await server.stop();
+  }
+  rows.sort((a, b) => a.photo.localeCompare(b.photo) || a.strength.localeCompare(b.strength) * -1);
+  sheet.sort((a, b) => a.photo.localeCompare(b.photo));
+
+  const f = (n: number, d = 3) => n.toFixed(d);
+  const lines = [
+    `Seed ${SEED}, 4 variations per request, ${photos.length} photos; produced by \`pnpm --filter @artai/model eval\` in ${Math.round((Date.now() - started) / 1000)} s.`,
+    "",
+    "| strength | SSIM vs input (luma, 256 px) ↑ similar | ΔE vs input (64 px) | ΔE between variations (64 px) ↑ diverse | deterministic |",
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const strength of STRENGTHS) {
+    const rs = rows.filter((r) => r.strength === strength);
+    lines.push(
+      `| **${strength}** (mean of ${rs.length}) | ${f(mean(rs.map((r) => r.ssim)))} | ${f(mean(rs.map((r) => r.departure)), 2)} | ${f(mean(rs.map((r) => r.diversity)), 2)} | ${rs.every((r) => r.deterministic) ? "yes, all" : "NO"} |`,
+    );
+  }
+  const photosWhereOrdered = photos.filter((photo) => {
+    const s = rows.find((r) => r.photo === photo && r.strength === "subtle");
+    const g = rows.find((r) => r.photo === photo && r.strength === "strong");
+    return s && g && s.ssim > g.ssim && g.diversity > s.diversity;
+  }).length;
+  lines.push(
+    "",
+    `Per photo, strong is less similar and more diverse than subtle on ${photosWhereOrdered} of ${photos.length} photos.`,
+    "",
+    "| photo | strength | SSIM | ΔE vs input | ΔE between | deterministic |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.photo} | ${r.strength} | ${f(r.ssim)} | ${f(r.departure, 2)} | ${f(r.diversity, 2)} | ${r.deterministic ? "yes" : "NO"} |`,
+    ),
+  );
+  const table = lines.join("\n");
+  console.log(table);
+
+  // Contact sheet: one row per photo: input, 4 subtle, 4 strong.
+  const cellW = 176;
+  const cellH = 132;
+  const gap = 4;
+  const header = 28;
+  const cols = 9;
+  const width = cols * (cellW + gap) + gap;
+  const height = header + sheet.length * (cellH + gap) + gap;
+  const composites: OverlayOptions[] = [];
+  const label = (text: string, x: number, w: number) =>
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${header}"><text x="${w / 2}" y="19" font-family="DejaVu Sans, sans-serif" font-size="15" text-anchor="middle" fill="#222">${text}</text></svg>`,
+    );
+  composites.push({ input: label("input", 0, cellW), left: gap, top: 0 });
+  composites.push({
+    input: label(`subtle, seed ${SEED}, variations 0-3`, 0, 4 * (cellW + gap)),
+    left: gap + (cellW + gap),
+    top: 0,
+  });
+  composites.push({
+    input: label(`strong, seed ${SEED}, variations 0-3`, 0, 4 * (cellW + gap)),
+    left: gap + 5 * (cellW + gap),
+    top: 0,
+  });
+  for (const [row, entry] of sheet.entries()) {
+    const cells = [entry.input, ...(entry.outputs.subtle ?? []), ...(entry.outputs.strong ?? [])];
+    for (const [col, image] of cells.entries()) {
+      composites.push({
+        input: await sharp(image)
+          .resize(cellW, cellH, { fit: "contain", background: "#ffffff" })
+          .flatten({ background: "#ffffff" })
+          .png()
+          .toBuffer(),
+        left: gap + col * (cellW + gap),
+        top: header + gap + row * (cellH + gap),
+      });
+    }
+  }
+  const sheetPath = join(docsDir, "model-contact-sheet.png");
+  await sharp({ create: { width, height, channels: 3, background: "#f4f4f4" } })
+    .composite(composites)
+    .png({ compressionLevel: 9 })
+    .toFile(sheetPath);
+  console.log(`wrote ${sheetPath}`);
+
+  const docPath = join(docsDir, "model.md");
+  let doc = "";
+  try {
+    doc = readFileSync(docPath, "utf8");
+  } catch {
+    doc = "# The ArtAI model\n";
+  }
+  writeFileSync(docPath, replaceSection(doc, "eval", table));
+  console.log(`updated ${docPath}`);
+}
+
+await main();

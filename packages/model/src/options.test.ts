@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ModelError } from "./errors.ts";
+import { parseOptions } from "./options.ts";
+
+describe("parseOptions", () => {
+  it("applies the defaults: 4 subtle variations, seed 0", () => {
+    expect(parseOptions(undefined)).toEqual({ variations: 4, strength: "subtle", seed: 0 });
+    expect(parseOptions("")).toEqual({ variations: 4, strength: "subtle", seed: 0 });
+  });
+
+  it("reads every option, in any order, with spaces", () => {
+    expect(parseOptions(" seed=4294967295 ; strength=strong;variations=1 ")).toEqual({
+      variations: 1,
+      strength: "strong",
+      seed: 4294967295,
+    });
+  });
+
+  it.each([
+    ["variations=5", "variations"],
+    ["variations=0", "variations"],
+    ["variations=two", "variations"],
+    ["strength=medium", "strength"],
+    ["seed=-1", "seed"],
+    ["seed=4294967296", "seed"],
+    ["seed=0x10", "seed"],
+    ["seed=", "seed"],
+    ["style=oil", "unknown option"],
+    ["seed=1;seed=1", "twice"],
+    ["variations", "no value"],
+  ])("rejects %s as InvalidOptions", (header, mentions) => {
+    try {
+      parseOptions(header);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ModelError);
+      expect((error as ModelError).code).toBe("InvalidOptions");
+      expect((error as ModelError).status).toBe(400);
+      expect((error as ModelError).message).toContain(mentions);
+    }
+  });
+});
