@@ -61,7 +61,9 @@ function containerError(error: unknown): { status?: number; code?: string; messa
     }
     return { status: e.OriginalStatusCode, ...body };
   }
-  return { status: e.$metadata?.httpStatusCode };
+  // The container reached directly (as `sst dev` does with the local model): the SDK names the
+  // error after the body's `code`.
+  return { status: e.$metadata?.httpStatusCode, code: e.name, message: e.message };
 }
 
 /**
