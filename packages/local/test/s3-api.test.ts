@@ -360,6 +360,9 @@ describe("local S3 through @aws-sdk/client-s3", () => {
       code: "SignatureDoesNotMatch",
     });
 
+    const asDelete = await fetch(url, { method: "DELETE" });
+    expect(await errorOf(asDelete)).toMatchObject({ status: 403, code: "SignatureDoesNotMatch" });
+
     const otherKey = url.replace("pic%20%281%29.png", "digits");
     expect(await errorOf(await fetch(otherKey))).toMatchObject({
       status: 403,
@@ -407,6 +410,17 @@ describe("local S3 through @aws-sdk/client-s3", () => {
       new HeadObjectCommand({ Bucket: "photos", Key: "presigned-put.png" }),
     );
     expect(head.ContentType).toBe("image/png");
+
+    // Unsigned x-amz-* headers are refused, so the URL cannot be turned into a copy of another object.
+    const hijack = await fetch(put, {
+      method: "PUT",
+      headers: { "x-amz-copy-source": "photos/digits", "content-type": "image/png" },
+    });
+    expect(await errorOf(hijack)).toMatchObject({ status: 403, code: "AccessDenied" });
+    const unchanged = await s3.client.send(
+      new GetObjectCommand({ Bucket: "photos", Key: "presigned-put.png" }),
+    );
+    expect(await unchanged.Body?.transformToString()).toBe("img");
 
     // With the SDK's default checksum setting the URL carries the CRC32 of an empty body,
     // so AWS (and this server) refuse any non-empty upload with it.

@@ -166,6 +166,7 @@ export class SigV4Verifier {
       credential.region,
     );
     if (!sameSignature(expected, signature)) throw signatureMismatch(credential, signature);
+    requireSignedAmzHeaders(req.headers, signedHeaders);
     if (Math.abs(this.now() - date.getTime()) > MAX_SKEW_MS) {
       throw new S3Error(
         "RequestTimeTooSkewed",
@@ -224,6 +225,7 @@ export class SigV4Verifier {
       credential.region,
     );
     if (!sameSignature(expected, signature)) throw signatureMismatch(credential, signature);
+    requireSignedAmzHeaders(req.headers, signedHeaders);
     const now = this.now();
     if (now > date.getTime() + expires * 1000) {
       throw new S3Error("AccessDenied", "Request has expired", 403, {
@@ -367,6 +369,26 @@ function toHttpRequest(
     query[name] = value;
   }
   return new HttpRequest({ method: req.method, path: canonicalPath(req.rawPath), query, headers });
+}
+
+/**
+ * S3 refuses x-amz-* headers that the signature does not cover; otherwise anyone holding a
+ * presigned PUT could add e.g. x-amz-copy-source and turn it into a copy of another object.
+ */
+function requireSignedAmzHeaders(headers: IncomingHttpHeaders, signed: Set<string>) {
+  const unsigned = Object.keys(headers).filter(
+    (name) => name.startsWith("x-amz-") && !signed.has(name),
+  );
+  if (unsigned.length > 0) {
+    throw new S3Error(
+      "AccessDenied",
+      "There were headers present in the request which were not signed",
+      403,
+      {
+        HeadersNotSigned: unsigned.join(", "),
+      },
+    );
+  }
 }
 
 function signedHeaderSet(text: string): Set<string> {
