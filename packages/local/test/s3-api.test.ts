@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import { request } from "node:http";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
   CopyObjectCommand,
@@ -17,7 +20,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CREDENTIALS, clientFor, errorOf, startTestS3 } from "./s3-helpers.ts";
 
 type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
@@ -433,6 +436,39 @@ describe("local S3 through @aws-sdk/client-s3", () => {
       status: 400,
       code: "BadDigest",
     });
+  });
+
+  it("stores nothing from an upload cut off midway", async () => {
+    const { hostname, port } = new URL(s3.url);
+    // A correctly signed PUT whose connection drops after half the declared bytes.
+    const signed = await getSignedUrl(
+      clientFor(s3.url, CREDENTIALS, { requestChecksumCalculation: "WHEN_REQUIRED" }),
+      new PutObjectCommand({ Bucket: "photos", Key: "cut-off.bin" }),
+      { expiresIn: 60 },
+    );
+    const { pathname, search } = new URL(signed);
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: hostname,
+        port,
+        method: "PUT",
+        path: pathname + search,
+        headers: { "content-length": "200000" },
+      });
+      req.on("error", () => resolve());
+      req.write(Buffer.alloc(100_000, 1), () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50),
+      );
+    });
+    const head = await rejection(
+      s3.client.send(new HeadObjectCommand({ Bucket: "photos", Key: "cut-off.bin" })),
+    );
+    expect(head.$metadata?.httpStatusCode).toBe(404);
+    // The partial body is removed once the server notices the dropped connection.
+    await vi.waitFor(async () => expect(await readdir(join(s3.dataDir, "tmp"))).toEqual([]));
   });
 
   it("keeps objects, versions and bucket settings across a restart", async () => {

@@ -348,6 +348,30 @@ describe("local S3: uploads, CORS and notifications", () => {
     expect((again as Error).name).toBe("NoSuchUpload");
   });
 
+  it("orders concurrent writes to one key: one version and one increasing sequencer each", async () => {
+    const key = "uploads/concurrent.png";
+    const before = records(s3).length;
+    const puts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: `body ${i}` })),
+      ),
+    );
+    const created = records(s3).slice(before);
+    expect(created).toHaveLength(12);
+    const listed = await s3.client.send(
+      new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: key }),
+    );
+    const newestFirst = (listed.Versions ?? []).map((v) => v.VersionId);
+    expect(new Set(newestFirst)).toEqual(new Set(puts.map((p) => p.VersionId)));
+    // Sequencers follow the order in which versions were committed.
+    const byVersion = new Map(
+      created.map((r) => [r.s3.object.versionId, BigInt(`0x${r.s3.object.sequencer}`)]),
+    );
+    const sequencers = newestFirst.reverse().map((id) => byVersion.get(id) ?? -1n);
+    expect(sequencers).toEqual([...sequencers].sort((a, b) => (a < b ? -1 : 1)));
+    expect(new Set(sequencers).size).toBe(12);
+  });
+
   it("answers CORS preflights by the bucket's rules", async () => {
     const preflight = (origin: string, method: string, headers?: string) =>
       fetch(`${s3.url}/${BUCKET}`, {

@@ -308,7 +308,8 @@ export class S3Handler {
   /** Writes an S3 XML error (no body for HEAD, as S3 does). */
   sendError(ctx: RequestContext, error: unknown) {
     const { res } = ctx;
-    if (res.headersSent) {
+    if (res.headersSent || ctx.req.socket.destroyed) {
+      // The client went away (an aborted upload) or the body already started: nothing to answer.
       res.destroy();
       return;
     }
