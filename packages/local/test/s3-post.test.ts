@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
@@ -239,6 +240,18 @@ describe("local S3: uploads, CORS and notifications", () => {
       ["ObjectCreated:Put", "uploads/my+photo%2B1+%C3%A9.png", 1],
       ["ObjectCreated:Put", "uploads/my+photo%2B1+%C3%A9.png", 2],
     ]);
+    await s3.client.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: "uploads/copy (2).png",
+        CopySource: `${BUCKET}/${encodeURIComponent(key)}`,
+      }),
+    );
+    expect(
+      records(s3)
+        .slice(before + 2)
+        .map((r) => [r.eventName, r.s3.object.key, r.s3.object.size]),
+    ).toEqual([["ObjectCreated:Copy", "uploads/copy+%282%29.png", 2]]);
     const encoded = created[0]?.s3.object.key ?? "";
     expect(decodeURIComponent(encoded.replaceAll("+", " "))).toBe(key);
     const [first, second] = created.map((r) => BigInt(`0x${r.s3.object.sequencer}`));
