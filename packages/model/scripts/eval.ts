@@ -199,18 +199,18 @@ async function main() {
   const width = cols * (cellW + gap) + gap;
   const height = header + sheet.length * (cellH + gap) + gap;
   const composites: OverlayOptions[] = [];
-  const label = (text: string, x: number, w: number) =>
+  const label = (text: string, w: number) =>
     Buffer.from(
       `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${header}"><text x="${w / 2}" y="19" font-family="DejaVu Sans, sans-serif" font-size="15" text-anchor="middle" fill="#222">${text}</text></svg>`,
     );
-  composites.push({ input: label("input", 0, cellW), left: gap, top: 0 });
+  composites.push({ input: label("input", cellW), left: gap, top: 0 });
   composites.push({
-    input: label(`subtle, seed ${SEED}, variations 0-3`, 0, 4 * (cellW + gap)),
+    input: label(`subtle, seed ${SEED}, variations 0-3`, 4 * (cellW + gap)),
     left: gap + (cellW + gap),
     top: 0,
   });
   composites.push({
-    input: label(`strong, seed ${SEED}, variations 0-3`, 0, 4 * (cellW + gap)),
+    input: label(`strong, seed ${SEED}, variations 0-3`, 4 * (cellW + gap)),
     left: gap + 5 * (cellW + gap),
     top: 0,
   });

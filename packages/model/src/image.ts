@@ -149,5 +149,5 @@ export async function encode(
   let image = sharp(pixels, { raw: size });
   if (size.width !== target.width || size.height !== target.height)
     image = image.resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" });
-  return image.sharpen({ sigma: 0.8, m1: 0.5, m2: 1.5 }).webp({ quality, effort: 2 }).toBuffer();
+  return image.sharpen({ sigma: 1, m1: 0.5, m2: 2.5 }).webp({ quality, effort: 2 }).toBuffer();
 }

@@ -34,6 +34,9 @@ function packageDir(name: string): string {
   return dir;
 }
 
+/** Mirrored margin, in input pixels, that the generator runs on and that is cropped away. */
+const MARGIN = 4;
+
 let backendReady: Promise<void> | undefined;
 
 /** Selects TF.js's wasm backend, with its .wasm files read from node_modules (no network). */
@@ -84,7 +87,37 @@ export async function loadGenerator(
       output.dispose();
     }
   };
-  const run = predict;
+  // The network's zero padding leaves a faint line along the borders; running it on a mirrored
+  // margin and cropping the margin away removes it.
+  const run = async (rgb: Float32Array, width: number, height: number) => {
+    const m = Math.min(MARGIN, width - 1, height - 1);
+    if (m <= 0) return predict(rgb, width, height);
+    const pw = width + 2 * m;
+    const ph = height + 2 * m;
+    const padded = new Float32Array(pw * ph * 3);
+    const mirror = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
+    for (let y = 0; y < ph; y++) {
+      const sy = mirror(y - m, height);
+      for (let x = 0; x < pw; x++) {
+        const sx = mirror(x - m, width);
+        const src = (sy * width + sx) * 3;
+        const dst = (y * pw + x) * 3;
+        padded[dst] = rgb[src] as number;
+        padded[dst + 1] = rgb[src + 1] as number;
+        padded[dst + 2] = rgb[src + 2] as number;
+      }
+    }
+    const up = await predict(padded, pw, ph);
+    const W = width * scale;
+    const H = height * scale;
+    const PW = pw * scale;
+    const out = new Float32Array(W * H * 3);
+    for (let y = 0; y < H; y++) {
+      const src = ((y + m * scale) * PW + m * scale) * 3;
+      out.set(up.subarray(src, src + W * 3), y * W * 3);
+    }
+    return out;
+  };
   await run(new Float32Array(8 * 8 * 3).fill(128), 8, 8);
   return { name: `${name}-x${scale}`, version: pkg.version, scale, run };
 }

@@ -46,6 +46,51 @@ function sampleBilinear(
   }
 }
 
+/** Catmull-Rom weights for the four taps around a sample at fraction t. */
+function cubicWeights(t: number, w: Float32Array): void {
+  const t2 = t * t;
+  const t3 = t2 * t;
+  w[0] = -0.5 * t3 + t2 - 0.5 * t;
+  w[1] = 1.5 * t3 - 2.5 * t2 + 1;
+  w[2] = -1.5 * t3 + 2 * t2 + 0.5 * t;
+  w[3] = 0.5 * t3 - 0.5 * t2;
+}
+
+const wx = new Float32Array(4);
+const wy = new Float32Array(4);
+
+/** Bicubic (Catmull-Rom) sample with clamped edges: keeps more detail than bilinear. */
+function sampleBicubic(
+  src: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+  x: number,
+  y: number,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  const xc = clamp(x, 0, width - 1);
+  const yc = clamp(y, 0, height - 1);
+  const x0 = Math.floor(xc);
+  const y0 = Math.floor(yc);
+  cubicWeights(xc - x0, wx);
+  cubicWeights(yc - y0, wy);
+  for (let c = 0; c < channels; c++) {
+    let acc = 0;
+    for (let j = 0; j < 4; j++) {
+      const row = clamp(y0 - 1 + j, 0, height - 1) * width;
+      let line = 0;
+      for (let i = 0; i < 4; i++)
+        line +=
+          (src[(row + clamp(x0 - 1 + i, 0, width - 1)) * channels + c] as number) *
+          (wx[i] as number);
+      acc += line * (wy[j] as number);
+    }
+    out[outOffset + c] = clamp(acc, 0, 255);
+  }
+}
+
 const smooth = (t: number) => t * t * (3 - 2 * t);
 
 /**
@@ -83,8 +128,8 @@ export function warp(image: LowRes, amount: number, cells: number, rng: Rng): Lo
       const sx = x + dx * peak;
       const sy = y + dy * peak;
       const p = y * width + x;
-      sampleBilinear(image.rgb, width, height, 3, sx, sy, rgb, p * 3);
-      if (image.alpha && alpha) sampleBilinear(image.alpha, width, height, 1, sx, sy, alpha, p);
+      sampleBicubic(image.rgb, width, height, 3, sx, sy, rgb, p * 3);
+      if (image.alpha && alpha) sampleBicubic(image.alpha, width, height, 1, sx, sy, alpha, p);
     }
   }
   return { width, height, rgb, alpha };

@@ -111,15 +111,15 @@ const PROFILES: Record<Strength, StrengthProfile> = {
     intensity: 0.4,
     warp: [0.003, 0.006],
     warpCells: [3, 4],
-    redetail: [1, 1.15],
+    redetail: [1, 1.02],
     grain: [0.5, 1],
   },
   strong: {
     intensity: 1,
-    warp: [0.01, 0.016],
+    warp: [0.012, 0.02],
     warpCells: [3, 5],
-    redetail: [1.5, 2.1],
-    grain: [1.5, 3],
+    redetail: [1.04, 1.12],
+    grain: [1, 2],
   },
 };
 

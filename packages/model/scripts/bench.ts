@@ -1,0 +1,143 @@
+/**
+ * Speed benchmark of the model server, started as a child process exactly as in the container.
+ * Prints and records in docs/model.md:
+ *  - median and p95 time per variation at 256, 512 and 1024 px long side (one-variation requests),
+ *  - throughput with 1, 2 and 4 concurrent requests (4 variations at 512 px each),
+ *  - model-only time (the worker's perturb + generator time) against the whole /invocations time,
+ *  - the server's peak RSS.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
+
+const docPath = join(packageDir, "..", "..", "docs", "model.md");
+const photo = readFileSync(join(packageDir, "eval", "photos", "coffee.png"));
+const quick = process.argv.includes("--quick");
+
+interface Timed {
+  wallMs: number;
+  modelMs: number;
+  decodeMs: number;
+  encodeMs: number;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+};
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+async function main() {
+  const load = loadavg()[0] ?? 0;
+  const server = await startServerProcess();
+  const invoke = async (body: Buffer, attributes: string): Promise<Timed> => {
+    const started = performance.now();
+    const response = await fetch(`${server.url}/invocations`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
+    });
+    const json = (await response.json()) as { timings: Omit<Timed, "wallMs">; code?: string };
+    if (response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(json)}`);
+    return { wallMs: performance.now() - started, ...json.timings };
+  };
+  const inputs: Record<number, Buffer> = {};
+  for (const side of [256, 512, 1024])
+    inputs[side] = await sharp(photo)
+      .resize(side, side, { fit: "inside", kernel: "lanczos3" })
+      .png()
+      .toBuffer();
+
+  const lines: string[] = [];
+  const print = (line: string) => {
+    console.log(line);
+    lines.push(line);
+  };
+  try {
+    print(
+      `Measured by \`pnpm --filter @artai/model bench\` on ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ` +
+        `2 model workers; the machine was shared with other work (1-min load average ${load.toFixed(2)} at the start).`,
+    );
+    print("");
+    print(
+      "Time per variation (requests of 1 variation; wall = client-side time of the whole request):",
+    );
+    print("");
+    print(
+      "| long side | strength | generator | wall median | wall p95 | model median | overhead (wall - model) / model |",
+    );
+    print("| --- | --- | --- | --- | --- | --- | --- |");
+    const overheads512: number[] = [];
+    for (const side of [256, 512, 1024]) {
+      for (const strength of ["subtle", "strong"]) {
+        const reps = quick ? 2 : side === 1024 ? 5 : 10;
+        const input = inputs[side] as Buffer;
+        await invoke(input, `variations=1;strength=${strength};seed=999`); // warm-up
+        const runs: Timed[] = [];
+        for (let i = 0; i < reps; i++)
+          runs.push(await invoke(input, `variations=1;strength=${strength};seed=${i}`));
+        const wall = runs.map((r) => r.wallMs);
+        const model = runs.map((r) => r.modelMs);
+        const overhead = median(runs.map((r) => (r.wallMs - r.modelMs) / r.modelMs));
+        if (side === 512) overheads512.push(overhead);
+        print(
+          `| ${side} px | ${strength} | esrgan-slim x${strength === "subtle" ? 3 : 4} | ${median(wall).toFixed(0)} ms | ${quantile(wall, 0.95).toFixed(0)} ms | ${median(model).toFixed(0)} ms | ${(overhead * 100).toFixed(1)} % |`,
+        );
+      }
+    }
+    print("");
+    print("Throughput (requests of 4 subtle variations at 512 px):");
+    print("");
+    print("| concurrent requests | requests | wall | variations/s | vs 1 request |");
+    print("| --- | --- | --- | --- | --- |");
+    let single = 0;
+    for (const concurrency of [1, 2, 4]) {
+      const total = quick ? concurrency : Math.max(4, 2 * concurrency);
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) {
+            const i = next++;
+            await invoke(inputs[512] as Buffer, `variations=4;strength=subtle;seed=${1000 + i}`);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const rate = (total * 4) / seconds;
+      if (concurrency === 1) single = rate;
+      print(
+        `| ${concurrency} | ${total} | ${seconds.toFixed(1)} s | ${rate.toFixed(2)} | ${(rate / single).toFixed(2)}x |`,
+      );
+    }
+    print("");
+    print(
+      `Model-only vs whole /invocations at 512 px: HTTP + decode + encode overhead is ${overheads512.map((o) => `${(o * 100).toFixed(1)} %`).join(" (subtle) and ")} (strong) of model time (median).`,
+    );
+    print(
+      `Peak RSS of the server process (main thread + 2 workers): ${server.peakRssMiB().toFixed(0)} MiB.`,
+    );
+    print(`1-min load average at the end: ${(loadavg()[0] ?? 0).toFixed(2)}.`);
+  } finally {
+    await server.stop();
+  }
+  if (!quick) {
+    let doc = "";
+    try {
+      doc = readFileSync(docPath, "utf8");
+    } catch {
+      doc = "# The ArtAI model\n";
+    }
+    writeFileSync(docPath, replaceSection(doc, "bench", lines.join("\n")));
+    console.log(`updated ${docPath}`);
+  }
+}
+
+await main();
