@@ -3,10 +3,13 @@
  * offline. Routing, cookies and status codes live here; what each route does lives in core.
  */
 import * as Api from "@artai/core/api";
+import * as Breaker from "@artai/core/breaker";
 import { AppError, RateLimited } from "@artai/core/errors";
 import { log } from "@artai/core/log";
+import * as Metrics from "@artai/core/metrics";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { error, json, OWNER_COOKIE, ownerCookie, readBody, readCookie } from "./http.ts";
+import { statusRoute } from "./status.ts";
 
 /** Bodies are a few fields of JSON; anything bigger is refused before it is parsed. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -30,6 +33,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> =>
 };
 
 async function route(event: APIGatewayProxyEventV2, method: string, path: string): Promise<Result> {
+  if (path === "/api/status") return method === "GET" ? statusRoute(event) : notAllowed("GET");
   if (path === "/api/health" && method === "GET") {
     const health = await Api.health();
     return json(health.ok ? 200 : 503, health);
@@ -65,6 +69,8 @@ async function route(event: APIGatewayProxyEventV2, method: string, path: string
 }
 
 async function createJob(event: APIGatewayProxyEventV2): Promise<Result> {
+  // The spend breaker pauses new jobs only; every read keeps working.
+  await Breaker.assertAccepting();
   const raw = readBody(event);
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     return error(413, "PayloadTooLarge", "The request body is larger than 16 KiB.");
@@ -87,6 +93,8 @@ async function createJob(event: APIGatewayProxyEventV2): Promise<Result> {
     cookies.push(ownerCookie(event, token));
   }
   const created = await Api.createJob(Api.ownerIdFromToken(token), input);
+  log.info("job created", { jobId: created.job.id });
+  Metrics.jobCreated();
   return { ...json(201, created), cookies };
 }
 

@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { createApiGateway } from "./api-gateway.ts";
 import { startDynamo } from "./dynamo.ts";
 import { startModel } from "./model.ts";
+import { type Ops, type OpsOptions, startOps } from "./ops/index.ts";
 import { forward, forwardUpgrade } from "./proxy.ts";
 import { EventSource } from "./queue/event-source.ts";
 import { LocalQueue } from "./queue/queue.ts";
@@ -67,6 +68,8 @@ export interface StackOptions {
   /** Start polling the queue (default true). */
   worker?: boolean;
   log?: (component: string, line: string) => void;
+  /** The request alarm, the spend breaker and the operators' metrics (see ops/index.ts). */
+  ops?: OpsOptions;
 }
 
 export interface Stack {
@@ -82,6 +85,8 @@ export interface Stack {
   };
   queues: { jobs: LocalQueue; dlq: LocalQueue };
   eventSource: EventSource;
+  /** The request metric, its alarm, the alert topic and mailbox, and the status token. */
+  ops: Ops;
   /** The environment the handlers run with (endpoints, links, credentials). */
   env: Record<string, string>;
   stopModel(): Promise<void>;
@@ -164,11 +169,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       model = started;
     };
     await launchModel();
+    const ops = await startOps({
+      dataDir,
+      region: REGION,
+      accountId: "000000000000",
+      stage: "local",
+      host,
+      siteUrl: url,
+      modelUrl: () => model?.url,
+      endpointName: NAMES.endpoint,
+      options: options.ops,
+      log,
+    });
+    closers.push(ops.close);
     closers.push(async () => model?.stop());
     const modelUrl = model?.url ?? "";
     const sagemaker = await startSageMakerRuntime({
       endpointName: NAMES.endpoint,
-      modelUrl,
+      modelUrl: ops.endpoints.model,
       host,
     });
     closers.push(sagemaker.close);
@@ -234,11 +252,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         type: "sst.sst.Linkable",
       }),
     };
+    Object.assign(env, ops.env({ deadLetterQueueUrl: sqsApi.queueUrl(NAMES.dlq) }));
     // The handlers run in this process, as Lambda would run them, with the environment Lambda would give.
     Object.assign(process.env, env);
     const { handler: api } = await import("@artai/functions/api");
     const { handler: worker } = await import("@artai/functions/worker");
     const { handler: sweeper } = await import("@artai/functions/sweeper");
+    const { handler: breaker } = await import("@artai/functions/breaker");
+    ops.connectBreaker(breaker);
 
     const eventSource = new EventSource({
       queue: jobs,
@@ -267,7 +288,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       closers.push(() => web?.stop() ?? Promise.resolve());
     }
 
-    const gateway = createApiGateway({ handler: api });
+    const gateway = createApiGateway({ handler: api, onRequest: ops.onRequest });
     front.on("request", (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       if (path === "/api" || path.startsWith("/api/")) {
@@ -299,6 +320,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       queues: { jobs, dlq },
       eventSource,
+      ops,
       env,
       stopModel: async () => model?.stop(),
       startModel: launchModel,
