@@ -1,0 +1,186 @@
+/**
+ * Part 3, the API: autocannon (in its own process, so the load generator does not share the API's
+ * event loop) against `POST /api/jobs` and `GET /api/jobs/{id}` on loopback.
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Browser } from "../test/helpers.ts";
+import { summarize } from "./stats.ts";
+import type { Trace } from "./trace.ts";
+
+export interface LoadResult {
+  route: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  /** Share of the time the API process's event loop was busy (1 = saturated). */
+  eventLoopUtilization: number;
+  /** DynamoDB calls the API made per request, and their median duration (ms). */
+  database: { callsPerRequest: number; p50Ms: number; msPerRequest: number };
+  /** Presigned-URL and other S3 calls over HTTP per request (signing itself makes none). */
+  objectStoreCallsPerRequest: number;
+}
+
+export interface ApiResults {
+  post: LoadResult;
+  get: LoadResult;
+  /** Environment the bench set for the API (rate limits raised so they do not cap the bench). */
+  env: Record<string, string>;
+}
+
+const require = createRequire(import.meta.url);
+const autocannonBin = () =>
+  join(dirname(require.resolve("autocannon/package.json")), "autocannon.js");
+
+interface AutocannonJson {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+  statusCodeStats?: Record<string, { count: number }>;
+  "2xx"?: number;
+}
+
+async function load(input: {
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+  connections: number;
+  durationS: number;
+}): Promise<AutocannonJson> {
+  const args = [
+    autocannonBin(),
+    "-j",
+    "-c",
+    String(input.connections),
+    "-d",
+    String(input.durationS),
+    "-m",
+    input.method,
+  ];
+  for (const [k, v] of Object.entries(input.headers)) args.push("-H", `${k}=${v}`);
+  if (input.body) args.push("-b", input.body);
+  args.push(input.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on("exit", (code) => {
+      try {
+        resolve(JSON.parse(out) as AutocannonJson);
+      } catch {
+        reject(new Error(`autocannon exited ${code}: ${err.slice(-1000)}`));
+      }
+    });
+  });
+}
+
+async function measured(
+  trace: Trace,
+  route: string,
+  connections: number,
+  run: () => Promise<AutocannonJson>,
+): Promise<LoadResult> {
+  const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  const r = await run();
+  const t1 = performance.now();
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  const spans = trace.between(t0, t1, "api").filter((s) => Number.isFinite(s.end));
+  const db = spans.filter((s) => s.target === "dynamodb").map((s) => s.end - s.start);
+  const requests = Math.max(1, r.requests.total);
+  return {
+    ...summary(route, connections, r),
+    eventLoopUtilization: elu,
+    database: {
+      callsPerRequest: db.length / requests,
+      p50Ms: summarize(db).p50,
+      msPerRequest: db.reduce((a, b) => a + b, 0) / requests,
+    },
+    objectStoreCallsPerRequest: spans.filter((s) => s.target === "s3").length / requests,
+  };
+}
+
+function summary(
+  route: string,
+  connections: number,
+  r: AutocannonJson,
+): Omit<LoadResult, "eventLoopUtilization" | "database" | "objectStoreCallsPerRequest"> {
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(r.statusCodeStats ?? {}))
+    statusCodes[code] = stat.count;
+  return {
+    route,
+    connections,
+    durationS: r.duration,
+    requests: r.requests.total,
+    requestsPerSecond: r.requests.average,
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+  };
+}
+
+export async function benchApi(input: {
+  base: string;
+  /** A finished job and its owner's cookie, for the GET. */
+  job: { id: string; cookie: string };
+  connections: number;
+  durationS: number;
+  env: Record<string, string>;
+  trace: Trace;
+  progress: (line: string) => void;
+}): Promise<ApiResults> {
+  const { base, progress } = input;
+  // One owner, as one browser tab would be: its cookie goes with every request.
+  const owner = new Browser(base);
+  const first = await owner.createJob({ contentType: "image/jpeg", size: 100_000, variations: 4 });
+  const cookie = owner.cookie;
+  if (first.status !== 201 || !cookie) throw new Error(`POST /api/jobs: ${first.status}`);
+  progress(`api: POST /api/jobs, ${input.connections} connections for ${input.durationS} s…`);
+  const post = await measured(input.trace, "POST /api/jobs", input.connections, () =>
+    load({
+      url: `${base}/api/jobs`,
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ contentType: "image/jpeg", size: 250_000, variations: 4 }),
+      connections: input.connections,
+      durationS: input.durationS,
+    }),
+  );
+  progress(
+    `api: POST ${Math.round(post.requestsPerSecond)} req/s, p50 ${post.latencyMs.p50} ms, p99 ${post.latencyMs.p99} ms, non-2xx ${post.non2xx}`,
+  );
+  progress(`api: GET /api/jobs/{id}, ${input.connections} connections for ${input.durationS} s…`);
+  const get = await measured(input.trace, "GET /api/jobs/{id}", input.connections, () =>
+    load({
+      url: `${base}/api/jobs/${input.job.id}`,
+      method: "GET",
+      headers: { cookie: input.job.cookie },
+      connections: input.connections,
+      durationS: input.durationS,
+    }),
+  );
+  progress(
+    `api: GET ${Math.round(get.requestsPerSecond)} req/s, p50 ${get.latencyMs.p50} ms, p99 ${get.latencyMs.p99} ms, non-2xx ${get.non2xx}`,
+  );
+  return { post, get, env: input.env };
+}

@@ -1,0 +1,203 @@
+/**
+ * Draws the benchmark charts from results.json: ECharts renders each one to SVG on the server
+ * (no browser, no canvas), and sharp turns the SVG into a PNG. Runs in its own process.
+ *
+ *   node --import tsx bench/charts.ts docs/benchmarks/results.json docs/benchmarks
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as echarts from "echarts";
+import sharp from "sharp";
+import type { Breakdown } from "./jobs.ts";
+import type { Results } from "./run.ts";
+
+const [jsonPath, outDir] = process.argv.slice(2);
+if (!jsonPath || !outDir) throw new Error("usage: charts.ts <results.json> <out dir>");
+const results = JSON.parse(readFileSync(jsonPath, "utf8")) as Results;
+
+const WIDTH = 900;
+const HEIGHT = 460;
+const FONT = "DejaVu Sans, Liberation Sans, sans-serif";
+
+/** The parts of a job's time, in the order they happen, with one colour each. */
+export const PARTS: { key: keyof Breakdown; name: string; color: string }[] = [
+  { key: "queueMs", name: "S3 event + queue", color: "#9ca3af" },
+  { key: "databaseMs", name: "database", color: "#f59e0b" },
+  { key: "objectStoreMs", name: "object store", color: "#10b981" },
+  { key: "workerCodecsMs", name: "worker codecs", color: "#06b6d4" },
+  { key: "modelCodecsMs", name: "model codecs", color: "#8b5cf6" },
+  { key: "modelComputeMs", name: "model compute", color: "#2563eb" },
+  { key: "modelTransportMs", name: "model transport", color: "#ec4899" },
+  { key: "visibilityMs", name: "until the client sees it", color: "#ef4444" },
+];
+
+async function save(name: string, option: echarts.EChartsOption) {
+  const chart = echarts.init(null, null, {
+    renderer: "svg",
+    ssr: true,
+    width: WIDTH,
+    height: HEIGHT,
+  });
+  chart.setOption({
+    animation: false,
+    backgroundColor: "#ffffff",
+    textStyle: { fontFamily: FONT },
+    ...option,
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  const png = await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer();
+  writeFileSync(join(outDir as string, name), png);
+  process.stdout.write(`CHART ${name}\n`);
+}
+
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+function stacked(
+  title: string,
+  subtitle: string,
+  categories: string[],
+  breakdowns: Breakdown[],
+  xName: string,
+  extra: echarts.SeriesOption[] = [],
+): echarts.EChartsOption {
+  return {
+    title: { text: title, subtext: subtitle, left: "center" },
+    legend: { bottom: 0, type: "plain" },
+    grid: { left: 70, right: 30, top: 80, bottom: 90 },
+    xAxis: { type: "category", data: categories, name: xName, nameLocation: "middle", nameGap: 30 },
+    yAxis: { type: "value", name: "seconds", nameLocation: "middle", nameGap: 45 },
+    series: [
+      ...PARTS.map(
+        (part): echarts.SeriesOption => ({
+          type: "bar",
+          stack: "job",
+          name: part.name,
+          itemStyle: { color: part.color },
+          data: breakdowns.map((b) => seconds(b[part.key] ?? 0)),
+        }),
+      ),
+      ...extra,
+    ],
+  };
+}
+
+const machine = `${results.machine.cores} cores, Node ${results.machine.node}, ${results.machine.date.slice(0, 10)}`;
+
+if (results.growth) {
+  const { bySize, byVariations } = results.growth;
+  await save(
+    "growth-size.png",
+    stacked(
+      `Job time vs upload size (${bySize.variations} variations, median)`,
+      `upload complete → job seen succeeded; ${machine}`,
+      bySize.points.map((p) => `${p.x} MP`),
+      bySize.points.map((p) => p.breakdown),
+      "upload size",
+    ),
+  );
+  const perVariation = results.pipeline
+    ? (results.pipeline.engine.cases[0]?.samplesMs ?? []).slice().sort((a, b) => a - b)
+    : [];
+  const engineMedian = perVariation[Math.floor(perVariation.length / 2)];
+  await save(
+    "growth-variations.png",
+    stacked(
+      `Job time vs number of variations (${byVariations.photo}, median)`,
+      `upload complete → job seen succeeded; line: the model alone for the same work; ${machine}`,
+      byVariations.points.map((p) => String(p.x)),
+      byVariations.points.map((p) => p.breakdown),
+      "variations",
+      engineMedian === undefined
+        ? []
+        : [
+            {
+              type: "line",
+              name: "model only (engine)",
+              itemStyle: { color: "#111827" },
+              lineStyle: { type: "dashed", width: 2 },
+              data: byVariations.points.map((p) => seconds(engineMedian * p.x)),
+            },
+          ],
+    ),
+  );
+}
+
+if (results.model) {
+  const cases = results.model.cases;
+  await save("model-latency.png", {
+    title: {
+      text: "Model: time per variation (median)",
+      subtext: `container = HTTP request of 1 variation; engine = the generator inside it; bare = tfjs predict alone; ${machine}`,
+      left: "center",
+    },
+    legend: { bottom: 0 },
+    grid: { left: 70, right: 30, top: 80, bottom: 80 },
+    xAxis: {
+      type: "category",
+      data: cases.map((c) => `${c.longSide} px`),
+      name: "output long side",
+      nameLocation: "middle",
+      nameGap: 30,
+    },
+    yAxis: { type: "value", name: "seconds", nameLocation: "middle", nameGap: 45 },
+    series: [
+      {
+        type: "bar",
+        name: "container (per variation)",
+        itemStyle: { color: "#2563eb" },
+        data: cases.map((c) => seconds(c.summary.p50)),
+        label: { show: true, position: "top", formatter: "{c} s" },
+      },
+      {
+        type: "bar",
+        name: "engine (generator + perturbation)",
+        itemStyle: { color: "#8b5cf6" },
+        data: cases.map((c) => seconds(c.engineSummary.p50)),
+      },
+      {
+        type: "bar",
+        name: "bare tfjs predict (baseline)",
+        itemStyle: { color: "#9ca3af" },
+        data: cases.map((c) => seconds(c.bareSummary.p50)),
+        label: { show: true, position: "top", formatter: "{c} s" },
+      },
+    ],
+  });
+}
+
+if (results.pipeline) {
+  const p = results.pipeline;
+  await save(
+    "pipeline-breakdown.png",
+    stacked(
+      "Where one job's time goes (4 variations of a 512 px photo, median of jobs run alone)",
+      `dashed line: model-only time for the same work; ${machine}`,
+      ["1 job alone"],
+      [p.single.breakdown],
+      "",
+      [
+        {
+          type: "line",
+          name: "model only (engine)",
+          itemStyle: { color: "#111827" },
+          lineStyle: { type: "dashed", width: 2 },
+          markLine: {
+            symbol: "none",
+            lineStyle: { type: "dashed", color: "#111827", width: 2 },
+            label: { formatter: "model only {c} s" },
+            data: [
+              {
+                yAxis: seconds(
+                  [...p.engineJobMs].sort((a, b) => a - b)[Math.floor(p.engineJobMs.length / 2)] ??
+                    0,
+                ),
+              },
+            ],
+          },
+          data: [],
+        },
+      ],
+    ),
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * Part 2, the pipeline: 4 variations of a 512 px photo, one job at a time and 8 at once, measured
+ * from the moment the upload completes, against the model-only time for the same work.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runModelChild } from "./children.ts";
+import { type Breakdown, type JobContext, type JobSample, runJob } from "./jobs.ts";
+import type { ChildResult } from "./model-child.ts";
+import type { Photo } from "./photos.ts";
+import { cpuSeconds, type Summary, summarize } from "./stats.ts";
+
+export interface PipelineResults {
+  photo: { label: string; bytes: number };
+  variations: number;
+  /** The model package's engine alone, in its own process: 4 variations rendered one after another. */
+  engine: ChildResult;
+  engineJobMs: number[];
+  single: {
+    jobs: JobSample[];
+    firstVisible: Summary;
+    succeeded: Summary;
+    /** Median of each part of a job's time (ms). */
+    breakdown: Breakdown;
+  };
+  concurrent: {
+    jobsAtOnce: number;
+    jobs: JobSample[];
+    firstVisible: Summary;
+    succeeded: Summary;
+    /** First upload complete → last job seen succeeded. */
+    makespanMs: number;
+    /** Upload complete → the worker claimed it (the job's own startedAt). */
+    queueWait: Summary;
+    /** Claimed → finished (the job's own startedAt/finishedAt). */
+    service: Summary;
+    /** Cores the model container kept busy during the run. */
+    modelCores: number;
+  };
+  /** End-to-end median ÷ model-only median, one job alone. */
+  overheadVsEngine: number;
+  /** End-to-end median ÷ the model container's own time for the same request. */
+  overheadVsContainer: number;
+  /** Jobs per second with 8 at once ÷ jobs per second one at a time. */
+  throughputRatio: number;
+}
+
+const median = (xs: number[]) => summarize(xs).p50;
+
+export async function benchPipeline(input: {
+  ctx: JobContext;
+  photo: Photo;
+  dir: string;
+  modelPid: number;
+  containerFourAt512Ms: number[];
+  singleRuns: number;
+  concurrentJobs: number;
+  concurrentRounds: number;
+  progress: (line: string) => void;
+}): Promise<PipelineResults> {
+  const { ctx, photo, progress } = input;
+  const variations = 4;
+  const photoPath = join(input.dir, "pipeline-512.jpg");
+  writeFileSync(photoPath, photo.bytes);
+
+  progress("pipeline: model-only time for the same work (the model engine, own process)…");
+  const engine = await runModelChild({
+    mode: "engine",
+    strength: "subtle",
+    cases: [{ label: "512", path: photoPath, reps: 3, variations }],
+  });
+  const perVariation = engine.cases[0]?.samplesMs ?? [];
+  const engineJobMs: number[] = [];
+  for (let i = 0; i + variations <= perVariation.length; i += variations) {
+    engineJobMs.push(perVariation.slice(i, i + variations).reduce((a, b) => a + b, 0));
+  }
+  progress(`pipeline: model-only ${Math.round(median(engineJobMs))} ms for 4 variations`);
+
+  await runJob(ctx, photo, { variations, seed: 1, alone: true }); // warm-up
+  const single: JobSample[] = [];
+  for (let i = 0; i < input.singleRuns; i++) {
+    const job = await runJob(ctx, photo, { variations, seed: 10 + i, alone: true });
+    single.push(job);
+    progress(
+      `pipeline 1 job: run ${i + 1}/${input.singleRuns} succeeded ${Math.round(job.succeededMs)} ms after upload`,
+    );
+  }
+
+  const concurrent: JobSample[] = [];
+  let makespanMs = 0;
+  let cpuMs = 0;
+  let wallMs = 0;
+  for (let round = 0; round < input.concurrentRounds; round++) {
+    const cpu0 = cpuSeconds(input.modelPid);
+    const t0 = performance.now();
+    const jobs = await Promise.all(
+      Array.from({ length: input.concurrentJobs }, (_, i) =>
+        runJob(ctx, photo, { variations, seed: 100 + round * 10 + i, alone: false }),
+      ),
+    );
+    const wall = performance.now() - t0;
+    wallMs += wall;
+    cpuMs += (cpuSeconds(input.modelPid) - cpu0) * 1000;
+    const firstUpload = Math.min(...jobs.map((j) => j.uploadedAt));
+    const lastSeen = Math.max(...jobs.map((j) => j.uploadedAt + j.succeededMs));
+    makespanMs += lastSeen - firstUpload;
+    concurrent.push(...jobs);
+    progress(
+      `pipeline ${input.concurrentJobs} jobs at once: round ${round + 1}/${input.concurrentRounds} all succeeded in ${Math.round(wall)} ms`,
+    );
+  }
+  makespanMs /= input.concurrentRounds;
+
+  const singleSucceeded = summarize(single.map((j) => j.succeededMs));
+  const breakdowns = single.map((j) => j.breakdown).filter((b): b is Breakdown => !!b);
+  const breakdown = Object.fromEntries(
+    Object.keys(breakdowns[0] ?? {}).map((k) => [
+      k,
+      median(breakdowns.map((b) => b[k as keyof Breakdown])),
+    ]),
+  ) as unknown as Breakdown;
+  const overheadVsEngine = singleSucceeded.p50 / median(engineJobMs);
+  const overheadVsContainer = singleSucceeded.p50 / median(input.containerFourAt512Ms);
+  const throughputRatio = input.concurrentJobs / makespanMs / (1 / singleSucceeded.p50);
+  progress(
+    `pipeline: overhead ${overheadVsEngine.toFixed(2)}× model-only; ${input.concurrentJobs} at once give ${throughputRatio.toFixed(2)}× one job's throughput`,
+  );
+  return {
+    photo: { label: photo.label, bytes: photo.bytes.length },
+    variations,
+    engine,
+    engineJobMs,
+    single: {
+      jobs: single,
+      firstVisible: summarize(single.map((j) => j.firstVisibleMs)),
+      succeeded: singleSucceeded,
+      breakdown,
+    },
+    concurrent: {
+      jobsAtOnce: input.concurrentJobs,
+      jobs: concurrent,
+      firstVisible: summarize(concurrent.map((j) => j.firstVisibleMs)),
+      succeeded: summarize(concurrent.map((j) => j.succeededMs)),
+      makespanMs,
+      queueWait: summarize(concurrent.map((j) => j.record.startedMs)),
+      service: summarize(concurrent.map((j) => j.record.finishedMs - j.record.startedMs)),
+      modelCores: cpuMs / wallMs,
+    },
+    overheadVsEngine,
+    overheadVsContainer,
+    throughputRatio,
+  };
+}

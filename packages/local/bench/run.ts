@@ -1,0 +1,259 @@
+/**
+ * `pnpm bench`: starts its own local stack (temporary data, free ports, the web app in production
+ * mode), measures the model, the pipeline, the API, the web app and how job time grows, and writes
+ * docs/benchmarks.md, docs/benchmarks/results.json (every raw sample, with the machine's facts) and
+ * the charts. Every comparison is a ratio of two figures taken in this same run.
+ *
+ *   pnpm bench                       # everything (under 10 minutes on 2 cores)
+ *   pnpm bench --quick               # fewer samples, for trying the bench itself
+ *   pnpm bench --only model,api      # some parts only
+ *   pnpm bench --out /tmp/bench      # write somewhere other than docs/
+ */
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { startModel } from "../src/model.ts";
+import { REPO_ROOT, startStack } from "../src/stack.ts";
+import { Browser } from "../test/helpers.ts";
+import { type ApiResults, benchApi } from "./api.ts";
+import { runNode } from "./children.ts";
+import { benchGrowth, type GrowthResults } from "./growth.ts";
+import { runJob } from "./jobs.ts";
+import { benchModel, type ModelResults } from "./model.ts";
+import { startModelProxy } from "./model-proxy.ts";
+import { makePhoto } from "./photos.ts";
+import { benchPipeline, type PipelineResults } from "./pipeline.ts";
+import { writeReport } from "./report.ts";
+import { load, machine, round } from "./stats.ts";
+import { Trace } from "./trace.ts";
+import { benchWeb, type WebResults } from "./web.ts";
+
+const PARTS = ["model", "pipeline", "api", "web", "growth"] as const;
+type Part = (typeof PARTS)[number];
+
+export interface Results {
+  command: string;
+  quick: boolean;
+  machine: ReturnType<typeof machine>;
+  /** One-minute load average sampled every 5 s, by part: the machine is shared, so this says how noisy the figures are. */
+  load: { atMs: number; part: string; load1: number }[];
+  durationS: number;
+  partDurationsS: Record<string, number>;
+  /** Environment the bench set for the stack, and why. */
+  env: Record<string, string>;
+  model?: ModelResults;
+  pipeline?: PipelineResults;
+  api?: ApiResults;
+  web?: WebResults;
+  growth?: GrowthResults;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    out: { type: "string" },
+  },
+});
+const quick = args.quick ?? false;
+const only = new Set<Part>(
+  args.only ? (args.only.split(",").map((s) => s.trim()) as Part[]) : PARTS,
+);
+for (const part of only) {
+  if (!PARTS.includes(part)) throw new Error(`unknown part "${part}" (${PARTS.join(", ")})`);
+}
+const outDir = args.out ?? join(REPO_ROOT, "docs");
+const assetsDir = join(outDir, "benchmarks");
+mkdirSync(assetsDir, { recursive: true });
+
+const started = performance.now();
+const stamp = () => {
+  const s = Math.round((performance.now() - started) / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+};
+const progress = (line: string) => process.stdout.write(`[bench ${stamp()}] ${line}\n`);
+
+const dataDir = mkdtempSync(join(tmpdir(), "artai-bench-"));
+const logFile = join(dataDir, "stack.log");
+const logs = createWriteStream(logFile);
+// The handlers' structured JSON logs go to a file, so the progress lines stay readable.
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+  if (text.startsWith("{")) {
+    logs.write(text);
+    return true;
+  }
+  return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+// Rate limiting and the open-jobs cap exist to stop abuse from one address; the API bench sends
+// thousands of requests from one address on purpose, so it raises them (and says so in the report).
+const env: Record<string, string> = {
+  ARTAI_RATE_LIMIT_PER_MINUTE: "100000000",
+  ARTAI_RATE_LIMIT_BURST: "100000000",
+  ARTAI_MAX_OPEN_JOBS: "100000000",
+};
+Object.assign(process.env, env);
+
+const results: Results = {
+  command: `pnpm bench${quick ? " --quick" : ""}${args.only ? ` --only ${args.only}` : ""}`,
+  quick,
+  machine: machine(),
+  load: [],
+  durationS: 0,
+  partDurationsS: {},
+  env,
+};
+let currentPart = "start";
+const loadTimer = setInterval(() => {
+  results.load.push({
+    atMs: Math.round(performance.now() - started),
+    part: currentPart,
+    load1: load()[0] ?? 0,
+  });
+}, 5000);
+
+progress(
+  `machine: ${results.machine.cores} cores (${results.machine.cpuModel}), Node ${results.machine.node}, load ${results.machine.loadAverageAtStart.join(" ")}`,
+);
+progress(`data in ${dataDir}; stack logs in ${logFile}`);
+
+const needsWeb = only.has("web");
+progress("starting the model container…");
+const model = await startModel({ log: (line) => logs.write(`[model] ${line}\n`) });
+const modelPid = model.child.pid ?? 0;
+const proxy = await startModelProxy(model.url);
+progress(
+  needsWeb
+    ? "starting the local stack (the web app is built in production mode; this takes a while)…"
+    : "starting the local stack…",
+);
+const stack = await startStack({
+  dataDir,
+  port: 0,
+  web: needsWeb ? "production" : "none",
+  modelUrl: proxy.url,
+  sweepIntervalMs: 0,
+  log: (component, line) => logs.write(`[${component}] ${line}\n`),
+});
+results.partDurationsS.start = round((performance.now() - started) / 1000, 1);
+progress(`stack up at ${stack.url} after ${results.partDurationsS.start} s`);
+
+const trace = new Trace({
+  apiPort: Number(new URL(stack.url).port),
+  targets: {
+    [stack.endpoints.s3]: "s3",
+    [stack.endpoints.dynamodb]: "dynamodb",
+    [stack.endpoints.sagemaker]: "sagemaker",
+    [stack.endpoints.sqs]: "sqs",
+    [proxy.url]: "model",
+  },
+});
+const ctx = { base: stack.url, trace, invocations: proxy.invocations };
+const photo512 = await makePhoto(512, 512, "512×512 photo");
+const workers = Math.min(4, results.machine.cores);
+
+async function part<T>(name: Part, fn: () => Promise<T>): Promise<T | undefined> {
+  if (!only.has(name)) return undefined;
+  currentPart = name;
+  const t0 = performance.now();
+  progress(`— ${name} —`);
+  try {
+    return await fn();
+  } finally {
+    results.partDurationsS[name] = round((performance.now() - t0) / 1000, 1);
+    progress(`${name} done in ${results.partDurationsS[name]} s (load ${load().join(" ")})`);
+  }
+}
+
+try {
+  results.model = await part("model", () =>
+    benchModel({
+      modelUrl: model.url,
+      modelPid,
+      workers,
+      dir: dataDir,
+      reps: quick ? { 256: 3, 512: 3, 1024: 2 } : { 256: 8, 512: 8, 1024: 5 },
+      progress,
+    }),
+  );
+  results.pipeline = await part("pipeline", async () =>
+    benchPipeline({
+      ctx,
+      photo: photo512,
+      dir: dataDir,
+      modelPid,
+      containerFourAt512Ms: results.model?.fourAt512Ms ?? [],
+      singleRuns: quick ? 3 : 6,
+      concurrentJobs: 8,
+      concurrentRounds: quick ? 1 : 2,
+      progress,
+    }),
+  );
+  results.growth = await part("growth", () =>
+    benchGrowth({
+      ctx,
+      photo512,
+      megapixels: [0.25, 1, 4, 12],
+      sizeVariations: 4,
+      reps: quick ? 1 : 2,
+      progress,
+    }),
+  );
+  results.api = await part("api", async () => {
+    const owner = new Browser(stack.url);
+    const job = await runJob(ctx, photo512, {
+      variations: 1,
+      seed: 5,
+      alone: false,
+      client: owner,
+    });
+    return benchApi({
+      base: stack.url,
+      job: { id: job.id, cookie: owner.cookie ?? "" },
+      connections: 50,
+      durationS: quick ? 5 : 15,
+      env,
+      trace,
+      progress,
+    });
+  });
+  results.web = await part("web", () =>
+    benchWeb({ base: stack.url, runs: quick ? 3 : 7, photo: photo512.bytes, progress }),
+  );
+} finally {
+  currentPart = "stop";
+  clearInterval(loadTimer);
+  trace.close();
+  await stack.close();
+  await proxy.close();
+  await model.stop();
+}
+
+results.durationS = round((performance.now() - started) / 1000, 1);
+const jsonPath = join(assetsDir, "results.json");
+writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+progress(`wrote ${relative(process.cwd(), jsonPath)}`);
+
+progress("drawing the charts…");
+const charts = await runNode(new URL("./charts.ts", import.meta.url).pathname, [
+  jsonPath,
+  assetsDir,
+]);
+if (charts.code !== 0) throw new Error(`charts failed: ${charts.stderr.slice(-2000)}`);
+const chartFiles = charts.stdout
+  .split("\n")
+  .filter((l) => l.startsWith("CHART "))
+  .map((l) => l.slice(6));
+
+results.durationS = round((performance.now() - started) / 1000, 1);
+writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+const reportPath = join(outDir, "benchmarks.md");
+writeReport(results, { path: reportPath, charts: chartFiles, assetsDir });
+progress(`wrote ${relative(process.cwd(), reportPath)} and ${chartFiles.length} charts`);
+progress(`total ${results.durationS} s`);
+logs.end();
+rmSync(join(dataDir, "s3"), { recursive: true, force: true });
+process.exit(0);
