@@ -17,6 +17,7 @@ const photo = readFileSync(join(packageDir, "eval", "photos", "coffee.png"));
 const quick = process.argv.includes("--quick");
 
 interface Timed {
+  generator: string;
   wallMs: number;
   modelMs: number;
   decodeMs: number;
@@ -32,7 +33,6 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 async function main() {
   const load = loadavg()[0] ?? 0;
@@ -44,9 +44,13 @@ async function main() {
       body,
       headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
     });
-    const json = (await response.json()) as { timings: Omit<Timed, "wallMs">; code?: string };
+    const json = (await response.json()) as {
+      timings: Omit<Timed, "wallMs" | "generator">;
+      variations: { recipe: string }[];
+    };
     if (response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(json)}`);
-    return { wallMs: performance.now() - started, ...json.timings };
+    const generator = /generator=([^;]+)/.exec(json.variations[0]?.recipe ?? "")?.[1] ?? "?";
+    return { generator, wallMs: performance.now() - started, ...json.timings };
   };
   const inputs: Record<number, Buffer> = {};
   for (const side of [256, 512, 1024])
@@ -88,7 +92,7 @@ async function main() {
         const overhead = median(runs.map((r) => (r.wallMs - r.modelMs) / r.modelMs));
         if (side === 512) overheads512.push(overhead);
         print(
-          `| ${side} px | ${strength} | esrgan-slim x${strength === "subtle" ? 3 : 4} | ${median(wall).toFixed(0)} ms | ${quantile(wall, 0.95).toFixed(0)} ms | ${median(model).toFixed(0)} ms | ${(overhead * 100).toFixed(1)} % |`,
+          `| ${side} px | ${strength} | ${runs[0]?.generator} | ${median(wall).toFixed(0)} ms | ${quantile(wall, 0.95).toFixed(0)} ms | ${median(model).toFixed(0)} ms | ${(overhead * 100).toFixed(1)} % |`,
         );
       }
     }
