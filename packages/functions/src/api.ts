@@ -5,6 +5,7 @@
 import * as Api from "@artai/core/api";
 import * as Breaker from "@artai/core/breaker";
 import { AppError, RateLimited } from "@artai/core/errors";
+import * as Limit from "@artai/core/limit";
 import { log } from "@artai/core/log";
 import * as Metrics from "@artai/core/metrics";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -21,6 +22,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> =>
   const method = event.requestContext.http.method;
   const path = event.rawPath;
   try {
+    await rateLimit(event, method === "POST" && path === "/api/jobs" ? "create" : "read");
     return await route(event, method, path);
   } catch (err) {
     if (err instanceof RateLimited) {
@@ -73,7 +75,7 @@ async function createJob(event: APIGatewayProxyEventV2): Promise<Result> {
   await Breaker.assertAccepting();
   const raw = readBody(event);
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    return error(413, "PayloadTooLarge", "The request body is larger than 16 KiB.");
+    return error(400, "PayloadTooLarge", "The request body is larger than 16 KiB.");
   }
   const contentType = event.headers?.["content-type"] ?? "";
   if (!contentType.startsWith("application/json")) {
@@ -92,10 +94,26 @@ async function createJob(event: APIGatewayProxyEventV2): Promise<Result> {
     token = Api.newOwnerToken();
     cookies.push(ownerCookie(event, token));
   }
-  const created = await Api.createJob(Api.ownerIdFromToken(token), input);
+  const ownerId = Api.ownerIdFromToken(token);
+  await Limit.checkOpenJobs(ownerId);
+  const created = await Api.createJob(ownerId, input);
   log.info("job created", { jobId: created.job.id });
   Metrics.jobCreated();
   return { ...json(201, created), cookies };
+}
+
+/** Spends a token for the caller's address; a limiter that cannot be reached lets requests through. */
+async function rateLimit(event: APIGatewayProxyEventV2, action: Limit.Action) {
+  const client = Limit.clientAddress({
+    viewerAddress: event.headers?.["cloudfront-viewer-address"],
+    sourceIp: event.requestContext.http.sourceIp,
+  });
+  try {
+    await Limit.take(client, action);
+  } catch (err) {
+    if (err instanceof RateLimited) throw err;
+    log.warn("rate limiter unavailable; request let through", { error: err as Error });
+  }
 }
 
 function owner(event: APIGatewayProxyEventV2): string | undefined {

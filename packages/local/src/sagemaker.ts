@@ -9,14 +9,31 @@ import type { AddressInfo } from "node:net";
 
 export const MODEL_TIMEOUT_MS = 60_000;
 
+/** One `InvokeEndpoint` call as SageMaker's CloudWatch metrics would count it. */
+export interface Invocation {
+  at: number;
+  /** 200, or the container's status (0 when it did not answer: down or past the timeout). */
+  status: number;
+}
+
+export interface SageMakerRuntime {
+  url: string;
+  /** Every invocation so far, oldest first (SageMaker's `Invocations` and error metrics). */
+  invocations(): Invocation[];
+  /** How long the container may take (SageMaker allows 60 s); a fault knob for tests. */
+  setTimeoutMs(ms: number): void;
+  close(): Promise<void>;
+}
+
 export async function startSageMakerRuntime(input: {
   endpointName: string;
   modelUrl: string;
   host?: string;
   port?: number;
   timeoutMs?: number;
-}) {
-  const timeoutMs = input.timeoutMs ?? MODEL_TIMEOUT_MS;
+}): Promise<SageMakerRuntime> {
+  let timeoutMs = input.timeoutMs ?? MODEL_TIMEOUT_MS;
+  const invocations: Invocation[] = [];
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, errorType: string) => {
       res.writeHead(status, { "content-type": "application/json", "x-amzn-errortype": errorType });
@@ -37,7 +54,10 @@ export async function startSageMakerRuntime(input: {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const modelError = (status: number, message: string) =>
+    const invocation: Invocation = { at: Date.now(), status: 0 };
+    invocations.push(invocation);
+    const modelError = (status: number, message: string) => {
+      invocation.status = status;
       send(
         424,
         {
@@ -48,6 +68,7 @@ export async function startSageMakerRuntime(input: {
         },
         "ModelError",
       );
+    };
 
     const target = new URL("/invocations", input.modelUrl);
     const forwarded: Record<string, string> = { "content-length": String(body.length) };
@@ -74,6 +95,7 @@ export async function startSageMakerRuntime(input: {
       const payload = Buffer.concat(parts);
       const status = answer.statusCode ?? 0;
       if (status >= 200 && status < 300) {
+        invocation.status = status;
         res.writeHead(200, {
           "content-type": answer.headers["content-type"] ?? "application/json",
           "x-amzn-invoked-production-variant": "AllTraffic",
@@ -91,6 +113,10 @@ export async function startSageMakerRuntime(input: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${input.host ?? "127.0.0.1"}:${port}`,
+    invocations: () => invocations.map((i) => ({ ...i })),
+    setTimeoutMs: (ms) => {
+      timeoutMs = ms;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -21,7 +21,7 @@ import { EventSource } from "./queue/event-source.ts";
 import { LocalQueue } from "./queue/queue.ts";
 import { startSqsApi } from "./queue/sqs-api.ts";
 import { startLocalS3 } from "./s3/index.ts";
-import { startSageMakerRuntime } from "./sagemaker.ts";
+import { type SageMakerRuntime, startSageMakerRuntime } from "./sagemaker.ts";
 import { startWeb, type WebMode } from "./web.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -87,10 +87,19 @@ export interface Stack {
   eventSource: EventSource;
   /** The request metric, its alarm, the alert topic and mailbox, and the status token. */
   ops: Ops;
+  /** The SageMaker Runtime front: its invocation record and its container timeout. */
+  modelEndpoint: Pick<SageMakerRuntime, "invocations" | "setTimeoutMs">;
   /** The environment the handlers run with (endpoints, links, credentials). */
   env: Record<string, string>;
+  /** Stops the model container; `InvokeEndpoint` then fails as it does when a container dies. */
   stopModel(): Promise<void>;
+  /** Starts the model container again, on the same port. */
   startModel(): Promise<void>;
+  /**
+   * Stops the local DynamoDB or S3 server, keeps it down for `downMs`, then starts it again on the
+   * same port and data: a fault for the reliability tests.
+   */
+  restart(component: "dynamodb" | "s3", downMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -127,14 +136,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const sitePort = (front.address() as AddressInfo).port;
     const url = `http://localhost:${sitePort}`;
 
-    const dynamo = await startDynamo({
+    const dynamoOptions = {
       path: join(dataDir, "dynamo"),
       tableName: NAMES.table,
       region: REGION,
       credentials: CREDENTIALS,
       host,
-    });
-    closers.push(dynamo.close);
+    };
+    let dynamo = await startDynamo(dynamoOptions);
+    const dynamoPort = Number(new URL(dynamo.url).port);
+    closers.push(() => dynamo.close());
 
     const dlq = new LocalQueue({
       name: NAMES.dlq,
@@ -157,15 +168,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     closers.push(sqsApi.close);
 
     let model: { url: string; stop(): Promise<void> } | undefined;
+    let modelPort: number | undefined;
     const launchModel = async () => {
       if (options.modelUrl) {
         model = { url: options.modelUrl, stop: async () => {} };
         return;
       }
       const started = await startModel({
+        port: modelPort,
         env: options.modelEnv,
         log: (line) => log("model", line),
       });
+      modelPort = Number(new URL(started.url).port);
       model = started;
     };
     await launchModel();
@@ -191,7 +205,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     closers.push(sagemaker.close);
 
-    const s3 = await startLocalS3({
+    const s3Options: Parameters<typeof startLocalS3>[0] = {
       dataDir: join(dataDir, "s3"),
       host,
       region: REGION,
@@ -228,8 +242,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       onEvent: (event) => {
         jobs.send(JSON.stringify(event));
       },
-    });
-    closers.push(s3.close);
+    };
+    let s3 = await startLocalS3(s3Options);
+    closers.push(() => s3.close());
 
     const env: Record<string, string> = {
       AWS_REGION: REGION,
@@ -291,6 +306,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gateway = createApiGateway({ handler: api, onRequest: ops.onRequest });
     front.on("request", (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
+      // As CloudFront does, tell the origin who the viewer is (clients cannot set this header).
+      req.headers["cloudfront-viewer-address"] =
+        `${req.socket.remoteAddress ?? "unknown"}:${req.socket.remotePort ?? 0}`;
       if (path === "/api" || path.startsWith("/api/")) {
         gateway(req, res).catch((error: unknown) => {
           log("api", String(error));
@@ -321,9 +339,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       queues: { jobs, dlq },
       eventSource,
       ops,
+      modelEndpoint: sagemaker,
       env,
       stopModel: async () => model?.stop(),
       startModel: launchModel,
+      restart: async (component, downMs = 0) => {
+        if (component === "dynamodb") {
+          await dynamo.close();
+          await new Promise((r) => setTimeout(r, downMs));
+          dynamo = await startDynamo({ ...dynamoOptions, port: dynamoPort });
+        } else {
+          await s3.close();
+          await new Promise((r) => setTimeout(r, downMs));
+          s3 = await startLocalS3({ ...s3Options, port: s3.port });
+        }
+      },
       close,
     };
   } catch (error) {

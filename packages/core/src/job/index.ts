@@ -85,15 +85,40 @@ export async function listByOwner(ownerId: string, limit = 50): Promise<JobItem[
   return result.data;
 }
 
+/**
+ * Counts an owner's jobs created after `since` (ISO) whose status is one of `statuses`, stopping
+ * once `atMost` are found.
+ */
+export async function countByOwner(
+  ownerId: string,
+  input: { since: string; statuses: readonly Status[]; atMost: number },
+): Promise<number> {
+  let count = 0;
+  let cursor: string | null = null;
+  do {
+    const page: { data: unknown[]; cursor: string | null } = await jobs()
+      .query.byOwner({ ownerId })
+      .gt({ createdAt: input.since })
+      .where(({ status }, { eq }) => input.statuses.map((s) => eq(status, s)).join(" OR "))
+      .go({ cursor, attributes: ["id"] });
+    count += page.data.length;
+    cursor = page.cursor;
+  } while (cursor && count < input.atMost);
+  return count;
+}
+
 /** Jobs in `status` whose last change is older than `before` (ISO), oldest first. */
 export async function listStale(status: Status, before: string, limit = 100): Promise<JobItem[]> {
   const result = await jobs().query.byStatus({ status }).lt({ updatedAt: before }).go({ limit });
   return result.data;
 }
 
-const conditionFailed = (error: unknown) =>
+/** A failed condition, whether the SDK's own error or ElectroDB's wrapper around it. */
+const conditionFailed = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string })?.name === "ConditionalCheckFailedException";
+  (error as { name?: string })?.name === "ConditionalCheckFailedException" ||
+  ((error as { cause?: unknown })?.cause !== undefined &&
+    conditionFailed((error as { cause?: unknown }).cause));
 
 /**
  * Claims a job for processing. Succeeds only if the job is `queued`, or `processing` under a lease

@@ -1,0 +1,156 @@
+/**
+ * Abuse limits for a public, anonymous API: a token bucket per client address and action, and a
+ * cap on an owner's open (queued or processing) jobs.
+ *
+ * The buckets live in the Jobs table, one small item per address and action, because API Lambdas
+ * share no memory. Each bucket is kept in its "virtual scheduling" form (GCRA): one number, the
+ * time at which the bucket will be full again (`tat`). Taking a token is one conditional
+ * `UpdateItem` (two when the bucket had filled up), so concurrent requests from one address can
+ * never both spend the last token, and no transaction is needed (the local DynamoDB has none).
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { Entity } from "electrodb";
+import { Resource } from "sst";
+import { dynamo } from "../aws/index.ts";
+import { AppError, RateLimited } from "../errors/index.ts";
+import * as Job from "../job/index.ts";
+
+export type Action = "create" | "read";
+
+export interface Limits {
+  /** Job creations per minute per client address (`ARTAI_LIMIT_CREATES_PER_MINUTE`, default 60). */
+  createsPerMinute: number;
+  /** Other API requests per minute per client address (`ARTAI_LIMIT_READS_PER_MINUTE`, default 600). */
+  readsPerMinute: number;
+  /** Queued or processing jobs one owner may have (`ARTAI_LIMIT_OPEN_JOBS`, default 10). */
+  openJobsPerOwner: number;
+}
+
+const positive = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+/** The limits in force, read from the environment on every call so a deploy can tune them. */
+export const limits = (): Limits => ({
+  createsPerMinute: positive("ARTAI_LIMIT_CREATES_PER_MINUTE", 60),
+  readsPerMinute: positive("ARTAI_LIMIT_READS_PER_MINUTE", 600),
+  openJobsPerOwner: positive("ARTAI_LIMIT_OPEN_JOBS", 10),
+});
+
+/** Refused because the owner already has as many unfinished jobs as allowed. */
+export class TooManyOpenJobs extends AppError {
+  constructor(readonly limit: number) {
+    super(
+      "TooManyOpenJobs",
+      `You already have ${limit} images waiting or being processed. Wait for one to finish, then try again.`,
+      429,
+    );
+  }
+}
+
+const BucketEntity = () =>
+  new Entity(
+    {
+      model: { entity: "ratebucket", version: "1", service: "artai" },
+      attributes: {
+        action: { type: ["create", "read"] as const, required: true, readOnly: true },
+        client: { type: "string", required: true, readOnly: true },
+        /** Epoch ms at which the bucket is full again; it never lags behind "now" by more than a refill. */
+        tat: { type: "number", required: true },
+        /** Epoch seconds after which the item is useless (a TTL attribute where the table has one). */
+        expiresAt: { type: "number" },
+      },
+      indexes: {
+        byClient: {
+          pk: { field: "pk", composite: ["action", "client"] },
+          sk: { field: "sk", composite: [] },
+        },
+      },
+    },
+    { table: Resource.Jobs.name, client: dynamo() },
+  );
+
+let buckets: ReturnType<typeof BucketEntity> | undefined;
+const table = () => {
+  buckets ??= BucketEntity();
+  return buckets;
+};
+
+/** A failed condition, whether the SDK's own error or ElectroDB's wrapper around it. */
+const conditionFailed = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string })?.name === "ConditionalCheckFailedException" ||
+  ((error as { cause?: unknown })?.cause !== undefined &&
+    conditionFailed((error as { cause?: unknown }).cause));
+
+/**
+ * Takes one token from `client`'s bucket for `action`, or throws `RateLimited` with the number of
+ * seconds after which a token will be there. A bucket holds a minute's worth of tokens and refills
+ * evenly (60 creations a minute: a burst of 60, then one a second).
+ */
+export async function take(client: string, action: Action, now = Date.now()): Promise<void> {
+  const { createsPerMinute, readsPerMinute } = limits();
+  const perMinute = action === "create" ? createsPerMinute : readsPerMinute;
+  const interval = 60_000 / perMinute;
+  const burst = 60_000;
+  const expiresAt = Math.ceil((now + burst) / 1000) + 60;
+  const key = { action, client };
+  try {
+    // A bucket that is full (or new): it now lacks exactly one token.
+    await table()
+      .update(key)
+      .set({ tat: now + interval, expiresAt })
+      .where(({ tat }, { notExists, lt }) => `${notExists(tat)} OR ${lt(tat, now)}`)
+      .go({ response: "none" });
+    return;
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+  }
+  try {
+    // A bucket that is partly spent: spend one more token if one is left.
+    await table()
+      .patch(key)
+      .add({ tat: interval })
+      .set({ expiresAt })
+      .where(({ tat }, { lte }) => lte(tat, now + burst - interval))
+      .go({ response: "none" });
+    return;
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+  }
+  const current = await table().get(key).go({ consistent: true });
+  const tat = current.data?.tat ?? now;
+  throw new RateLimited(Math.max(1, Math.ceil((tat - (now + burst - interval)) / 1000)));
+}
+
+const OPEN: readonly Job.Status[] = ["queued", "processing"];
+
+/**
+ * Throws `TooManyOpenJobs` when `ownerId` already has the maximum of queued or processing jobs.
+ * Only the last day's jobs are counted: anything older has been ended by the sweeper. Concurrent
+ * creations by one owner may pass together, so the cap can be exceeded by the requests in flight.
+ */
+export async function checkOpenJobs(ownerId: string, now = Date.now()): Promise<void> {
+  const { openJobsPerOwner } = limits();
+  const since = new Date(now - 24 * 3600 * 1000).toISOString();
+  const open = await Job.countByOwner(ownerId, { since, statuses: OPEN, atMost: openJobsPerOwner });
+  if (open >= openJobsPerOwner) throw new TooManyOpenJobs(openJobsPerOwner);
+}
+
+/**
+ * The address a request came from. Behind CloudFront, API Gateway sees CloudFront's address, so
+ * the viewer's is read from `CloudFront-Viewer-Address` (`ip:port`), which CloudFront sets itself
+ * and which the local stack's front sets the same way.
+ */
+export function clientAddress(input: { viewerAddress?: string; sourceIp?: string }): string {
+  const viewer = input.viewerAddress?.trim();
+  if (viewer) {
+    const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(viewer);
+    if (bracketed?.[1]) return bracketed[1];
+    const parts = viewer.split(":");
+    // IPv4 "a.b.c.d:port"; an IPv6 address has more than one colon and keeps them.
+    return parts.length === 2 ? (parts[0] ?? viewer) : viewer.replace(/:\d+$/, "");
+  }
+  return input.sourceIp ?? "unknown";
+}
