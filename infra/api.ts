@@ -1,0 +1,47 @@
+/**
+ * The HTTP API (API Gateway v2). One Lambda serves every `/api/*` route; the routes are
+ * declared one by one so the API's surface is visible here, and `ANY /api/{proxy+}` sends
+ * everything else to the same handler so unknown paths get ArtAI's JSON 404.
+ */
+import { dataKey, useKey } from "./kms.ts";
+import { deadLetterQueue, queue } from "./queue.ts";
+import { jobs, outputs, uploads } from "./storage.ts";
+
+/** The routes of docs/api.md, in API Gateway's `METHOD /path` form. */
+export const API_ROUTES = [
+  "GET /api/health",
+  "POST /api/jobs",
+  "GET /api/jobs",
+  "GET /api/jobs/{id}",
+  "DELETE /api/jobs/{id}",
+  "GET /api/status",
+  "ANY /api/{proxy+}",
+] as const;
+
+/** The operator token that unlocks `/api/status` (and the status page). */
+export const statusToken = new sst.Secret("StatusToken");
+
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  accessLog: { retention: "1 month" },
+});
+
+/**
+ * The API handler: jobs, presigned uploads and downloads, the breaker flag in the Jobs
+ * table, and the status page's queue depths and CloudWatch metrics.
+ */
+export const apiHandler = new sst.aws.Function("ApiHandler", {
+  handler: "packages/functions/src/api.handler",
+  description: "ArtAI HTTP API",
+  runtime: "nodejs22.x",
+  architecture: "arm64",
+  memory: "512 MB",
+  timeout: "29 seconds",
+  link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken],
+  permissions: [
+    useKey(dataKey),
+    // GetMetricData cannot be scoped to a resource.
+    sst.aws.permission({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
+  ],
+});
+
+export const apiRoutes = API_ROUTES.map((route) => api.route(route, apiHandler.arn));

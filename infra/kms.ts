@@ -1,0 +1,63 @@
+/**
+ * Customer-managed KMS keys. One key encrypts stored data (both buckets, the jobs table, the
+ * model image), one encrypts messages (the queues and the alert topic). The replicas in the
+ * secondary region get their own keys, declared next to them in storage.ts.
+ */
+
+const account = aws.getCallerIdentityOutput({}).accountId;
+const partition = aws.getPartitionOutput({}).partition;
+
+/** A key policy that lets IAM policies in this account grant use of the key, plus `services`. */
+export function keyPolicy(services: string[] = []) {
+  return $jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: $interpolate`arn:${partition}:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      ...(services.length > 0
+        ? [
+            {
+              Sid: "AwsServicesPublishEncryptedMessages",
+              Effect: "Allow",
+              Principal: { Service: services },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+          ]
+        : []),
+    ],
+  });
+}
+
+/** Encrypts the Uploads and Outputs buckets, the Jobs table and the model image repository. */
+export const dataKey = new aws.kms.Key("DataKey", {
+  description: `ArtAI ${$app.stage}: uploads, outputs, jobs table, model image`,
+  enableKeyRotation: true,
+  deletionWindowInDays: 30,
+  policy: keyPolicy(),
+});
+
+/**
+ * Encrypts the SQS queues and the SNS alert topic. S3 must be able to send the upload events
+ * to the encrypted queue, and CloudWatch must be able to publish alarms to the encrypted topic.
+ */
+export const messagingKey = new aws.kms.Key("MessagingKey", {
+  description: `ArtAI ${$app.stage}: jobs queue, dead-letter queue, alert topic`,
+  enableKeyRotation: true,
+  deletionWindowInDays: 30,
+  policy: keyPolicy(["s3.amazonaws.com", "cloudwatch.amazonaws.com"]),
+});
+
+/** IAM permission for a function that reads and writes data encrypted with `key`. */
+export function useKey(key: aws.kms.Key) {
+  return sst.aws.permission({
+    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+    resources: [key.arn],
+  });
+}

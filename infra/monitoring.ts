@@ -1,0 +1,168 @@
+/**
+ * Monitoring: the 10,000-requests-per-24-hours alarm on the HTTP API, the alert topic with
+ * its e-mail subscription, the spend breaker Lambda, alarms on the dead-letter queue and on
+ * worker errors, and one CloudWatch dashboard.
+ */
+import { api } from "./api.ts";
+import { REQUEST_ALARM_THRESHOLD, stage } from "./config.ts";
+import { dataKey, messagingKey, useKey } from "./kms.ts";
+import { deadLetterQueue, queue } from "./queue.ts";
+import { jobs } from "./storage.ts";
+import { worker } from "./worker.ts";
+
+const region = aws.getRegionOutput({}).region;
+
+/** The operators' address for alarm e-mails: `sst secret set AlertEmail ops@… --stage …`. */
+export const alertEmail = new sst.Secret("AlertEmail");
+
+/** Alarm notifications, encrypted with the messaging key (which CloudWatch may use). */
+export const alerts = new sst.aws.SnsTopic("Alerts", {
+  transform: { topic: { kmsMasterKeyId: messagingKey.arn } },
+});
+
+/** E-mail delivery; AWS sends a confirmation link to the address first. */
+export const alertEmailSubscription = new aws.sns.TopicSubscription("AlertEmailSubscription", {
+  topic: alerts.arn,
+  protocol: "email",
+  endpoint: alertEmail.value,
+});
+
+/** API Gateway's request count for this HTTP API: Sum over one day, evaluated once. */
+export const requestsAlarm = new aws.cloudwatch.MetricAlarm("RequestsAlarm", {
+  alarmDescription: `ArtAI ${$app.stage}: more than ${REQUEST_ALARM_THRESHOLD} API requests in 24 hours`,
+  namespace: "AWS/ApiGateway",
+  metricName: "Count",
+  dimensions: { ApiId: api.nodes.api.id },
+  statistic: "Sum",
+  period: 86_400,
+  evaluationPeriods: 1,
+  threshold: REQUEST_ALARM_THRESHOLD,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  alarmActions: [alerts.arn],
+  okActions: [alerts.arn],
+});
+
+/**
+ * The spend breaker: on ALARM it sets a flag in the Jobs table that pauses job creation,
+ * on OK it clears it. Stages whose config turns the breaker off only get the e-mail.
+ */
+export const breaker = stage.breaker
+  ? alerts.subscribe("Breaker", {
+      handler: "packages/functions/src/breaker.handler",
+      description: "ArtAI spend breaker",
+      runtime: "nodejs22.x",
+      architecture: "arm64",
+      timeout: "30 seconds",
+      link: [jobs],
+      permissions: [useKey(dataKey)],
+    })
+  : undefined;
+
+/** Any message in the dead-letter queue means a job exhausted its retries. */
+export const deadLetterAlarm = new aws.cloudwatch.MetricAlarm("DeadLetterAlarm", {
+  alarmDescription: `ArtAI ${$app.stage}: messages in the dead-letter queue`,
+  namespace: "AWS/SQS",
+  metricName: "ApproximateNumberOfMessagesVisible",
+  dimensions: { QueueName: deadLetterQueue.nodes.queue.name },
+  statistic: "Maximum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  alarmActions: [alerts.arn],
+  okActions: [alerts.arn],
+});
+
+/** Any worker invocation error (a throw or a timeout; partial failures are not errors). */
+export const workerErrorsAlarm = new aws.cloudwatch.MetricAlarm("WorkerErrorsAlarm", {
+  alarmDescription: `ArtAI ${$app.stage}: worker Lambda errors`,
+  namespace: "AWS/Lambda",
+  metricName: "Errors",
+  dimensions: { FunctionName: worker.name },
+  statistic: "Sum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  alarmActions: [alerts.arn],
+  okActions: [alerts.arn],
+});
+
+/** One dashboard: requests, queue depths, worker health and the model endpoint. */
+export const dashboard = new aws.cloudwatch.Dashboard("Dashboard", {
+  dashboardName: `artai-${$app.stage}`,
+  dashboardBody: $jsonStringify({
+    widgets: [
+      {
+        type: "metric",
+        x: 0,
+        y: 0,
+        width: 12,
+        height: 6,
+        properties: {
+          title: "API requests (24 h sum) and alarm threshold",
+          region,
+          stat: "Sum",
+          period: 86_400,
+          metrics: [["AWS/ApiGateway", "Count", "ApiId", api.nodes.api.id]],
+          annotations: {
+            horizontal: [{ label: "Alarm", value: REQUEST_ALARM_THRESHOLD }],
+          },
+        },
+      },
+      {
+        type: "metric",
+        x: 12,
+        y: 0,
+        width: 12,
+        height: 6,
+        properties: {
+          title: "Queue and dead-letter queue depth",
+          region,
+          stat: "Maximum",
+          period: 60,
+          metrics: [
+            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue.nodes.queue.name],
+            [
+              "AWS/SQS",
+              "ApproximateNumberOfMessagesVisible",
+              "QueueName",
+              deadLetterQueue.nodes.queue.name,
+            ],
+          ],
+        },
+      },
+      {
+        type: "metric",
+        x: 0,
+        y: 6,
+        width: 12,
+        height: 6,
+        properties: {
+          title: "Worker invocations, errors and duration (p95)",
+          region,
+          period: 300,
+          metrics: [
+            ["AWS/Lambda", "Invocations", "FunctionName", worker.name, { stat: "Sum" }],
+            ["AWS/Lambda", "Errors", "FunctionName", worker.name, { stat: "Sum" }],
+            ["AWS/Lambda", "Duration", "FunctionName", worker.name, { stat: "p95" }],
+          ],
+        },
+      },
+      {
+        type: "alarm",
+        x: 12,
+        y: 6,
+        width: 12,
+        height: 6,
+        properties: {
+          title: "Alarms",
+          alarms: [requestsAlarm.arn, deadLetterAlarm.arn, workerErrorsAlarm.arn],
+        },
+      },
+    ],
+  }),
+});

@@ -1,0 +1,23 @@
+/**
+ * The sweeper: every five minutes it fails or re-drives jobs stuck past their deadline
+ * (for example when an upload event was lost or a worker timed out).
+ */
+import { dataKey, messagingKey, useKey } from "./kms.ts";
+import { queue } from "./queue.ts";
+import { jobs, uploads } from "./storage.ts";
+
+export const SWEEP_SCHEDULE = "rate(5 minutes)";
+
+export const sweeper = new sst.aws.CronV2("Sweeper", {
+  schedule: SWEEP_SCHEDULE,
+  function: {
+    handler: "packages/functions/src/sweeper.handler",
+    description: "ArtAI sweeper: jobs past their deadline",
+    runtime: "nodejs22.x",
+    architecture: "arm64",
+    timeout: "60 seconds",
+    // Uploads: a re-driven job's event names the uploads bucket.
+    link: [jobs, queue, uploads],
+    permissions: [useKey(dataKey), useKey(messagingKey)],
+  },
+});

@@ -1,0 +1,357 @@
+/**
+ * Runs ArtAI's real SST program (sst.config.ts and infra/*.ts) under Pulumi's runtime mocks
+ * and records every resource it registers, with its inputs.
+ *
+ * What stands in for the SST CLI, and why:
+ * - The globals the CLI's shim defines (`$app`, `$dev`, `$cli`, `$interpolate`, …, `sst`,
+ *   `aws`, `dockerbuild`) are set from the installed platform (.sst/platform) itself.
+ * - `$app` comes from the `app()` of sst.config.ts for the requested stage.
+ * - The CLI's JSON-RPC endpoint ($SST_SERVER/rpc) is served by `startRpcServer`: it answers
+ *   `Runtime.Build` by bundling the real handler with esbuild, as the CLI does.
+ * - Pulumi's engine is replaced by `pulumi.runtime.setMocks`: a resource's outputs are its
+ *   inputs plus the identifiers AWS would assign (ARN, name, URL). Provider functions
+ *   (region, account, policy documents, zones) get fixed answers; a policy document is
+ *   rendered from its statements so tests can read the IAM policies the program wrote.
+ * - Next.js is not built: the program runs in a scratch root where packages/web is the
+ *   OpenNext output fixture in test/fixtures/web, every other package is the real one.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Json } from "./json.ts";
+import { type RpcServer, startRpcServer } from "./rpc-server.ts";
+
+export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
+export const platformDir = path.join(repoRoot, ".sst", "platform");
+const fixtureWeb = path.join(import.meta.dirname, "fixtures", "web");
+
+export const ACCOUNT = "123456789012";
+export const REGION = "us-east-1";
+
+/** One resource the program registered. `inputs` are exactly what the program passed. */
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, Json>;
+  state: Record<string, Json>;
+  id: string;
+  /** The provider reference (`urn::id`) when the resource names one explicitly. */
+  provider?: string;
+}
+
+export interface ProgramRun {
+  resources: Registered[];
+  /** Errors the program raised while it ran (unhandled rejections in SST components). */
+  errors: string[];
+  outputs: Record<string, unknown>;
+  rpc: RpcServer;
+  /** The scratch root the program ran in (packages/* are links to the real packages). */
+  root: string;
+  /** All resources of a type, e.g. "aws:s3/bucket:Bucket". */
+  ofType(type: string): Registered[];
+  /** The one resource of `type` whose name is `name`; throws if absent. */
+  get(type: string, name: string): Registered;
+  /** The resource whose state has `key` equal to `value` (ids and ARNs link resources). */
+  find(type: string, predicate: (r: Registered) => boolean): Registered[];
+}
+
+export interface RunOptions {
+  stage: string;
+  /** Run as `sst dev` does (`$dev` true). */
+  dev?: boolean;
+  /** Values for `sst.Secret`s, as `sst secret set` would provide them. */
+  secrets?: Record<string, string>;
+  /** Extra environment for the program (stage config reads a few variables). */
+  env?: Record<string, string>;
+}
+
+const platformRequire = createRequire(path.join(platformDir, "package.json"));
+
+/** A scratch checkout: real packages and sst.config.ts, packages/web from the fixture. */
+function scratchRoot(): string {
+  const root = mkdtempSync(path.join(tmpdir(), "artai-infra-"));
+  for (const entry of readdirSync(repoRoot)) {
+    if (entry === "packages" || entry === ".sst" || entry === ".git") continue;
+    symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
+  }
+  mkdirSync(path.join(root, "packages"));
+  for (const pkg of readdirSync(path.join(repoRoot, "packages"))) {
+    if (pkg === "web") continue;
+    symlinkSync(path.join(repoRoot, "packages", pkg), path.join(root, "packages", pkg));
+  }
+  // .open-next and .next are gitignored names, so the fixture stores them without the dot.
+  const web = path.join(root, "packages", "web");
+  mkdirSync(web);
+  cpSync(path.join(fixtureWeb, "package.json"), path.join(web, "package.json"));
+  cpSync(path.join(fixtureWeb, "open-next"), path.join(web, ".open-next"), { recursive: true });
+  cpSync(path.join(fixtureWeb, "next"), path.join(web, ".next"), { recursive: true });
+  return root;
+}
+
+function arnFor(type: string, name: string): string {
+  const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+  return `arn:aws:${service}:${REGION}:${ACCOUNT}:${name}`;
+}
+
+/** Identifiers AWS would assign; everything else in the state is the inputs as given. */
+function assignedState(type: string, name: string, inputs: Record<string, Json>) {
+  const physical = `${name.toLowerCase()}-mock`;
+  const base: Record<string, Json> = { arn: arnFor(type, physical), name: inputs.name ?? physical };
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+      return { ...base, bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${physical}` };
+    case "aws:sqs/queue:Queue":
+      return { ...base, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}` };
+    case "aws:apigatewayv2/api:Api":
+      return { ...base, apiEndpoint: `https://${physical}.execute-api.${REGION}.amazonaws.com` };
+    case "aws:cloudfront/distribution:Distribution":
+      return { ...base, domainName: `${physical}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+    case "aws:ecr/repository:Repository":
+      return {
+        ...base,
+        registryId: ACCOUNT,
+        repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${physical}`,
+      };
+    case "docker-build:index:Image":
+      return { ...base, ref: `${inputs.tags?.[0] ?? physical}@sha256:${"0".repeat(64)}` };
+    case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      return { ...base, prefixListId: `pl-${physical}` };
+    case "aws:ec2/vpc:Vpc":
+      return { ...base, cidrBlock: inputs.cidrBlock ?? "10.0.0.0/16" };
+    case "aws:lambda/functionUrl:FunctionUrl":
+      return { ...base, functionUrl: `https://${physical}.lambda-url.${REGION}.on.aws/` };
+    case "aws:lambda/function:Function":
+      return { ...base, qualifiedArn: `${base.arn}:$LATEST`, invokeArn: `${base.arn}/invocations` };
+    case "aws:acm/certificate:Certificate":
+      return {
+        ...base,
+        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+          (domainName: string) => ({
+            domainName,
+            resourceRecordName: `_x.${domainName}`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: "_y.acm-validations.aws",
+          }),
+        ),
+      };
+    default:
+      return base;
+  }
+}
+
+/** Renders `aws.iam.getPolicyDocument` statements the way IAM shows a policy. */
+function policyJson(statements: Json[] = []) {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({
+      Effect: s.effect ?? "Allow",
+      Action: s.actions,
+      Resource: s.resources,
+      ...(s.principals ? { Principal: s.principals } : {}),
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}
+
+function callMock(token: string, inputs: Record<string, Json>): Record<string, Json> {
+  switch (token) {
+    case "aws:index/getRegion:getRegion":
+      return { id: REGION, name: REGION, region: REGION, endpoint: `ec2.${REGION}.amazonaws.com` };
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        id: ACCOUNT,
+        accountId: ACCOUNT,
+        arn: `arn:aws:iam::${ACCOUNT}:user/ci`,
+        userId: "ci",
+      };
+    case "aws:index/getPartition:getPartition":
+      return {
+        id: "aws",
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        reverseDnsPrefix: "com.amazonaws",
+      };
+    case "aws:iam/getPolicyDocument:getPolicyDocument":
+      return {
+        id: "policy",
+        statements: inputs.statements ?? [],
+        json: policyJson(inputs.statements),
+        minifiedJson: policyJson(inputs.statements),
+      };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return {
+        id: REGION,
+        names: ["a", "b", "c"].map((z) => `${REGION}${z}`),
+        zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+      };
+    case "aws:route53/getZone:getZone":
+      return { id: "ZARTAI", zoneId: "ZARTAI", name: inputs.name };
+    case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+      return {
+        id: ACCOUNT,
+        userName: "AWS",
+        password: "mock-token",
+        authorizationToken: "mock",
+        proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+      };
+    default:
+      unknownCalls.add(token);
+      return { id: token };
+  }
+}
+
+/** Provider functions the mocks had no answer for (a test asserts there are none). */
+export const unknownCalls = new Set<string>();
+
+// Pulumi's wire marker for a secret value: {[SECRET_SIG]: SECRET_VALUE, value}.
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Replaces Pulumi's secret wrappers with their plain values, so tests read inputs directly. */
+function unwrapSecrets(value: Json): Json {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    if (SECRET_SIG in value) return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+/** Waits until no resource has been registered for `quietMs`. */
+async function settle(count: () => number, rpc: RpcServer, quietMs = 400, limitMs = 90_000) {
+  const started = Date.now();
+  let last = -1;
+  let stableSince = Date.now();
+  while (Date.now() - started < limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = count() + rpc.calls.length;
+    if (now !== last || rpc.inFlight > 0) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) {
+      return;
+    }
+  }
+  throw new Error("the program kept registering resources for 90 s");
+}
+
+/**
+ * Runs sst.config.ts for `options.stage` under Pulumi mocks and returns what it registered.
+ * Call once per test file: the program's modules and Pulumi's runtime are per process.
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  if (!existsSync(path.join(platformDir, "config.d.ts"))) {
+    throw new Error("SST platform missing: run `pnpm --filter @artai/infra platform` first");
+  }
+  const root = scratchRoot();
+  const work = path.join(root, ".sst-work");
+  mkdirSync(work, { recursive: true });
+  const rpc = await startRpcServer({ root });
+
+  Object.assign(process.env, options.env ?? {});
+  process.env.SST_SERVER = rpc.url;
+  for (const [name, value] of Object.entries(options.secrets ?? {})) {
+    process.env[`SST_SECRET_${name}`] = value;
+  }
+
+  const pulumi = platformRequire("@pulumi/pulumi") as typeof $util;
+  const resources: Registered[] = [];
+  const errors: string[] = [];
+  process.on("unhandledRejection", (reason) => {
+    errors.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
+  });
+  await pulumi.runtime.setMocks(
+    {
+      newResource({ type, name, inputs: wireInputs, id, provider }) {
+        const inputs = unwrapSecrets(wireInputs);
+        const state = { ...assignedState(type, name, inputs), ...inputs };
+        // `id` is "" unless the program imports a resource; an empty id would leave it unknown.
+        const physicalId = id || `${name}-id`;
+        resources.push({ type, name, inputs, state, id: physicalId, provider });
+        return { id: physicalId, state };
+      },
+      call({ token, inputs }) {
+        return callMock(token, unwrapSecrets(inputs));
+      },
+    },
+    "artai",
+    options.stage,
+    false,
+  );
+
+  const g = globalThis as Record<string, unknown>;
+  const shim = await import(pathToFileURL(path.join(platformDir, "src/shim/run.js")).href);
+  for (const [key, value] of Object.entries(shim)) g[key] = value;
+  g.$dev = options.dev ?? false;
+  g.$cli = {
+    command: options.dev ? "dev" : "deploy",
+    rpc: rpc.url,
+    paths: { home: path.join(work, "home"), root, work, platform: platformDir },
+    state: { version: {} },
+  };
+  g.aws = platformRequire("@pulumi/aws");
+  g.dockerbuild = platformRequire("@pulumi/docker-build");
+
+  // `$app` comes first: some component modules read it when they load.
+  const config = (await import(pathToFileURL(path.join(root, "sst.config.ts")).href)).default;
+  const app = await config.app({ stage: options.stage });
+  g.$app = {
+    name: app.name,
+    stage: options.stage,
+    removal: app.removal ?? "retain",
+    protect: app.protect ?? false,
+    providers: app.providers,
+  };
+  g.sst = await import(pathToFileURL(path.join(platformDir, "src/components/index.ts")).href);
+
+  const { run } = await import(pathToFileURL(path.join(platformDir, "src/auto/run.ts")).href);
+  let outputs: Record<string, unknown> = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
+    outputs = await run(config.run);
+    return outputs;
+  });
+  await settle(() => resources.length, rpc);
+
+  const ofType = (type: string) => resources.filter((r) => r.type === type);
+  return {
+    resources,
+    errors,
+    outputs,
+    rpc,
+    root,
+    ofType,
+    get(type, name) {
+      const found = resources.find((r) => r.type === type && r.name === name);
+      if (!found) {
+        const names = ofType(type).map((r) => r.name);
+        throw new Error(`no ${type} named ${name}; registered: ${names.join(", ") || "none"}`);
+      }
+      return found;
+    },
+    find(type, predicate) {
+      return ofType(type).filter(predicate);
+    },
+  };
+}
+
+/** Resolves a Pulumi Output (or plain value) the program returned. */
+export function resolved<T>(value: unknown): Promise<T> {
+  const pulumi = platformRequire("@pulumi/pulumi") as typeof $util;
+  return new Promise((resolve) => pulumi.output(value as T).apply((v) => resolve(v as T)));
+}
+
+/** One IAM statement, as `policyJson` renders it. */
+export interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: string[];
+  Principal?: unknown;
+  Condition?: unknown;
+}
+
+/** The statements of a role's inline policies. */
+export function inlineStatements(role: Registered): Statement[] {
+  const policies: { policy: string }[] = role.inputs.inlinePolicies ?? [];
+  return policies.flatMap((p) => JSON.parse(p.policy).Statement as Statement[]);
+}
