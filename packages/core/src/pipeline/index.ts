@@ -8,6 +8,7 @@ import * as Image from "../image/index.ts";
 import * as Inference from "../inference/index.ts";
 import * as Job from "../job/index.ts";
 import { log } from "../log/index.ts";
+import * as Metrics from "../metrics/index.ts";
 import * as Queue from "../queue/index.ts";
 import * as Storage from "../storage/index.ts";
 import { MAX_UPLOAD_BYTES } from "../upload/index.ts";
@@ -115,11 +116,12 @@ async function processUpload(record: S3Record, receiveCount: number) {
     const outputs = await run(claimed, record);
     if (await Job.succeed(jobId, outputs)) {
       log.info("job succeeded", { variations: outputs.length });
+      Metrics.jobFinished("succeeded", claimed);
     }
   } catch (error) {
     if (error instanceof AppError) {
       log.warn("job failed", { code: error.code, reason: error.message });
-      await Job.fail(jobId, error.toJSON());
+      if (await Job.fail(jobId, error.toJSON())) Metrics.jobFinished("failed", claimed);
       return;
     }
     if (receiveCount >= MAX_RECEIVE_COUNT) {
@@ -131,7 +133,7 @@ async function processUpload(record: S3Record, receiveCount: number) {
               message: "Something went wrong on our side. Please try again.",
             };
       log.error("job failed after the last delivery", { ...reason, error: error as Error });
-      await Job.fail(jobId, reason);
+      if (await Job.fail(jobId, reason)) Metrics.jobFinished("failed", claimed);
     } else {
       await Job.release(jobId);
     }
@@ -212,7 +214,10 @@ export async function sweep(
       code: "UploadExpired",
       message: "The image never arrived before the upload link expired. Please upload it again.",
     });
-    if (expired) counts.expired++;
+    if (expired) {
+      counts.expired++;
+      Metrics.jobFinished("failed", job, now);
+    }
   }
   for (const job of await Job.listStale("processing", before)) {
     if ((job.leaseUntil ?? 0) + SWEEP_GRACE_MS >= now) continue;
@@ -221,7 +226,10 @@ export async function sweep(
         code: "ModelUnavailable",
         message: "The image model did not answer in time after several tries. Please try again.",
       });
-      if (failed) counts.failed++;
+      if (failed) {
+        counts.failed++;
+        Metrics.jobFinished("failed", job, now);
+      }
     } else if (await Job.release(job.id)) {
       await Queue.redrive({
         bucket: Storage.buckets().uploads,

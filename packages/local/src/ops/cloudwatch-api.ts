@@ -54,7 +54,7 @@ const toId = (metric: MetricStat["Metric"]): MetricId => ({
 const time = (value: unknown, field: string): number => {
   const ms = typeof value === "number" ? value * 1000 : Date.parse(String(value));
   if (!Number.isFinite(ms))
-    throw new CloudWatchError("InvalidParameterValue", `${field} is not a time.`);
+    throw new CloudWatchError("InvalidParameterValueException", `${field} is not a time.`);
   return ms;
 };
 
@@ -63,7 +63,7 @@ export function getMetricData(store: MetricStore, body: Record<string, unknown>)
   const end = time(body.EndTime, "EndTime");
   if (end <= start) {
     throw new CloudWatchError(
-      "InvalidParameterValue",
+      "InvalidParameterValueException",
       "The parameter StartTime must be less than the parameter EndTime.",
     );
   }
@@ -71,7 +71,7 @@ export function getMetricData(store: MetricStore, body: Record<string, unknown>)
   const queries = (body.MetricDataQueries ?? []) as Query[];
   if (queries.length === 0 || queries.length > 500) {
     throw new CloudWatchError(
-      "InvalidParameterValue",
+      "InvalidParameterValueException",
       "MetricDataQueries must hold 1 to 500 queries.",
     );
   }
@@ -80,14 +80,14 @@ export function getMetricData(store: MetricStore, body: Record<string, unknown>)
     .map((q) => {
       if (!q.MetricStat) {
         throw new CloudWatchError(
-          "InvalidParameterValue",
+          "InvalidParameterValueException",
           `Query ${q.Id}: only MetricStat queries are supported locally.`,
         );
       }
       const stat = STATISTICS[q.MetricStat.Stat];
       if (!stat) {
         throw new CloudWatchError(
-          "InvalidParameterValue",
+          "InvalidParameterValueException",
           `Query ${q.Id}: the statistic ${q.MetricStat.Stat} is not supported locally.`,
         );
       }
@@ -108,7 +108,7 @@ export function putMetricData(store: MetricStore, body: Record<string, unknown>)
   const namespace = String(body.Namespace ?? "");
   if (!namespace || namespace.startsWith("AWS/")) {
     throw new CloudWatchError(
-      "InvalidParameterValue",
+      "InvalidParameterValueException",
       "The value AWS/ for parameter Namespace is invalid.",
     );
   }
@@ -161,17 +161,18 @@ export async function startCloudWatchApi(input: {
       const handler = operations[operation];
       if (!handler) {
         throw new CloudWatchError(
-          "InvalidAction",
+          "UnknownOperationException",
           `${operation} is not supported by the local CloudWatch.`,
         );
       }
       send(200, handler(body));
     } catch (error) {
-      const type = error instanceof CloudWatchError ? error.type : "InvalidParameterValue";
+      const type = error instanceof CloudWatchError ? error.type : "InvalidParameterValueException";
       send(
         400,
         { __type: `com.amazonaws.cloudwatch#${type}`, message: String((error as Error).message) },
-        type,
+        // Modelled errors also carry their query-compatible code (the name without "Exception").
+        type === "UnknownOperationException" ? undefined : type.replace(/Exception$/, ""),
       );
     }
   });
