@@ -128,11 +128,9 @@ export async function jobOf(
   try {
     const query = waitSeconds > 0 ? `?wait=${waitSeconds}` : "";
     const { status, body } = await client.json<JobView>(`/api/jobs/${id}${query}`);
-    if (status !== 200 && process.env.DEBUG_REL)
-      console.log("jobOf", id, status, JSON.stringify(body));
+    console.log("jobOf", id, status, JSON.stringify(body));
     return status === 200 ? body : undefined;
-  } catch (e) {
-    if (process.env.DEBUG_REL) console.log("jobOf threw", id, e);
+  } catch {
     return undefined;
   }
 }

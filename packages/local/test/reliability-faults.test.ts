@@ -1,0 +1,151 @@
+/**
+ * Issue 6, point 10: the model is down, slow past its budget, or answering 5xx. Every fault here
+ * is made with the real components: the model container is stopped; the SageMaker front is given
+ * a budget shorter than one real inference; and the real model, run with one worker and no wait
+ * queue, answers `503 Busy` to whatever arrives while it is working. No stand-in server is needed.
+ */
+import * as Job from "@artai/core/job";
+import * as Pipeline from "@artai/core/pipeline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Stack } from "../src/stack.ts";
+import { Browser } from "./helpers.ts";
+import {
+  finished,
+  modelCalls,
+  photo,
+  queueDrained,
+  quietStack,
+  submit,
+  versions,
+  waitFor,
+} from "./reliability-helpers.ts";
+
+// A short backoff base so five deliveries take seconds, not the production 10 s, 20 s, 40 s….
+process.env.ARTAI_RETRY_BASE_SECONDS = "0.5";
+
+let stack: Stack;
+let client: Browser;
+let image: Buffer;
+beforeAll(async () => {
+  stack = await quietStack("reliability-faults", {
+    modelEnv: { ARTAI_MODEL_WORKERS: "1", ARTAI_MODEL_QUEUE: "0" },
+  });
+  client = new Browser(stack.url);
+  image = await photo(48, 48, "png");
+  await client.createJob({ contentType: "image/png", size: 1, variations: 1 }); // the owner cookie
+});
+afterAll(async () => stack?.close());
+
+const deadLettered = (id: string) =>
+  waitFor(
+    `job ${id}'s message in the DLQ`,
+    () => stack.queues.dlq.list().find((m) => m.body.includes(`uploads/${id}/input`)),
+    40_000,
+    200,
+  );
+
+/** The gaps between this job's deliveries to the model, in seconds. */
+const gaps = (calls: { at: number }[]) =>
+  calls.slice(1).map((c, i) => (c.at - (calls[i]?.at ?? 0)) / 1000);
+
+describe("10. the model is down, slow or failing", () => {
+  it("down: retried with growing backoff, then dead-lettered with the job failed and a reason", async () => {
+    await stack.stopModel();
+    const from = modelCalls(stack);
+    const id = await submit(client, image, "image/png");
+    const job = await finished(client, id, 40_000);
+    expect(job.status).toBe("failed");
+    expect(job.error?.code).toBe("ModelUnavailable");
+    expect(job.error?.message).toMatch(/did not answer/);
+    await deadLettered(id);
+    await queueDrained(stack);
+
+    const calls = stack.modelEndpoint.invocations().slice(from);
+    expect(calls).toHaveLength(5); // maxReceiveCount deliveries, each one model call
+    expect(calls.every((c) => c.status === 0)).toBe(true);
+    const waits = gaps(calls);
+    // 0.5 s base doubling per delivery, rounded to whole seconds as SQS visibility is: 1, 1, 2, 4.
+    expect(waits[3]).toBeGreaterThan(3);
+    expect(waits[3]).toBeGreaterThan((waits[0] ?? 0) * 2);
+    expect(await Job.get(id)).toMatchObject({ status: "failed", attempts: 5 });
+    await stack.startModel();
+  });
+
+  it("slow past its budget: each call times out, then dead-lettered with the job failed", async () => {
+    // One real inference takes far longer than 5 ms, so every call overruns the budget.
+    stack.modelEndpoint.setTimeoutMs(5);
+    try {
+      const from = modelCalls(stack);
+      const id = await submit(client, image, "image/png");
+      const job = await finished(client, id, 40_000);
+      expect(job.status).toBe("failed");
+      expect(job.error?.code).toBe("ModelUnavailable");
+      await deadLettered(id);
+      const calls = stack.modelEndpoint.invocations().slice(from);
+      expect(calls).toHaveLength(5);
+      expect(calls.every((c) => c.status !== 200)).toBe(true);
+      expect(await versions(stack, "outputs", `outputs/${id}/`)).toEqual({
+        versions: [],
+        deleteMarkers: 0,
+      });
+    } finally {
+      stack.modelEndpoint.setTimeoutMs(60_000);
+    }
+  });
+
+  it("503 Busy from an overloaded model: retried with backoff until every job succeeds", async () => {
+    await queueDrained(stack);
+    // Let the model finish the work the previous test abandoned.
+    await new Promise((r) => setTimeout(r, 1500));
+    await stack.eventSource.stop();
+    const from = modelCalls(stack);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await submit(client, image, "image/png", { seed: i }));
+    stack.eventSource.start(); // four pollers, one model worker: three calls find it busy
+    const jobs = await Promise.all(ids.map((id) => finished(client, id, 45_000)));
+    expect(jobs.map((j) => j.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
+    const calls = stack.modelEndpoint.invocations().slice(from);
+    expect(calls.filter((c) => c.status === 503).length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.status === 200)).toHaveLength(4);
+    for (const id of ids) {
+      expect((await versions(stack, "outputs", `outputs/${id}/`)).versions).toHaveLength(1);
+    }
+    await queueDrained(stack);
+  });
+
+  it("a job stuck in processing past its lease is re-driven by the sweeper, or failed after the last attempt", async () => {
+    await stack.eventSource.stop();
+    const from = modelCalls(stack);
+    // Two workers that died mid-job: each received its message (now invisible for the 12-minute
+    // visibility timeout) and claimed its job, then vanished.
+    const retry = await submit(client, image, "image/png");
+    const last = await submit(client, image, "image/png");
+    const held = stack.queues.jobs.receive(10);
+    expect(held).toHaveLength(2);
+    expect(await Job.claim(retry, { leaseMs: Pipeline.LEASE_MS })).toBeDefined();
+    for (let attempt = 0; attempt < Pipeline.MAX_RECEIVE_COUNT; attempt++) {
+      // Each lease had run out, so the next delivery could claim it again.
+      const claimed = await Job.claim(last, { leaseMs: -1000 });
+      expect(claimed).toBeDefined();
+    }
+    stack.eventSource.start();
+
+    // Before the lease and its grace have run out, the sweeper leaves both alone…
+    expect(await Pipeline.sweep()).toEqual({ expired: 0, redriven: 0, failed: 0 });
+    // …and when it runs after them (as the scheduled sweeper would, minutes later) it acts.
+    const later = Date.now() + Pipeline.LEASE_MS + Pipeline.SWEEP_GRACE_MS + 1000;
+    expect(await Pipeline.sweep(later)).toEqual({ expired: 0, redriven: 1, failed: 1 });
+
+    const redriven = await finished(client, retry);
+    expect(redriven.status).toBe("succeeded");
+    const failed = await finished(client, last);
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.code).toBe("ModelUnavailable");
+    expect(modelCalls(stack) - from).toBe(1);
+
+    // When the dead workers' messages come back, both jobs are finished: acknowledged, no work.
+    for (const m of held) stack.queues.jobs.changeVisibility(m.receiptHandle ?? "", 0);
+    await queueDrained(stack);
+    expect(modelCalls(stack) - from).toBe(1);
+  });
+});
