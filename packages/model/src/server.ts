@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { GENERATORS, type GeneratorName } from "./engine/generator.ts";
-import { SCALE_FOR } from "./engine/variation.ts";
+import { type RenderedVariation, SCALE_FOR } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 import {
   decode,
@@ -166,16 +166,13 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       let modelMs = 0;
       let encodeMs = 0;
       const rendered: Promise<InvocationResponse["variations"][number]>[] = [];
-      const encodeOne = async (
-        quality: number,
-        v: Parameters<Parameters<WorkerPool["run"]>[1]>[0],
-      ) => {
+      const encodeOne = async (quality: number, v: RenderedVariation) => {
         const t = performance.now();
         const webp = await encode(v.pixels, v, input, quality);
         encodeMs += performance.now() - t;
         return webp;
       };
-      const kept: Parameters<Parameters<WorkerPool["run"]>[1]>[0][] = [];
+      const kept: RenderedVariation[] = [];
       await pool.run(
         {
           low: input.low,
@@ -187,17 +184,18 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         (variation, ms) => {
           modelMs += ms;
           kept.push(variation);
-          rendered.push(
-            encodeOne(82, variation).then((webp) => ({
-              index: variation.index,
-              seed: variation.seed,
-              recipe: variation.recipe,
-              contentType: "image/webp" as const,
-              width: input.width,
-              height: input.height,
-              data: webp.toString("base64"),
-            })),
-          );
+          const encoded = encodeOne(82, variation).then((webp) => ({
+            index: variation.index,
+            seed: variation.seed,
+            recipe: variation.recipe,
+            contentType: "image/webp" as const,
+            width: input.width,
+            height: input.height,
+            data: webp.toString("base64"),
+          }));
+          // Awaited below; this only keeps a failure after an earlier error from going unhandled.
+          encoded.catch(() => {});
+          rendered.push(encoded);
         },
       );
       let variations = await Promise.all(rendered);
