@@ -12,6 +12,14 @@ console.log(
 );
 console.log(`  data: ${stack.dataDir}`);
 console.log(
+  `  status page: ${stack.url}/status  operator token: ${stack.ops.statusToken}` +
+    (process.env.ARTAI_STATUS_TOKEN ? "" : "  (generated; set ARTAI_STATUS_TOKEN to choose one)"),
+);
+console.log(
+  `  request alarm: over ${stack.ops.threshold} API requests in 24 h → e-mail in ${stack.ops.mailbox.dir}` +
+    (stack.ops.breakerEnabled ? " and new jobs paused (ARTAI_BREAKER=off to only e-mail)" : ""),
+);
+console.log(
   `  s3: ${stack.endpoints.s3}  dynamodb: ${stack.endpoints.dynamodb}  model: ${stack.endpoints.model}\n`,
 );
 
