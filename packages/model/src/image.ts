@@ -73,6 +73,8 @@ export interface DecodedInput {
   greyscale: boolean;
   /** The image at 1/scale of the target size: 8-bit sRGB, 3 channels, or 4 with alpha. */
   low: { width: number; height: number; channels: 3 | 4; pixels: Uint8Array };
+  /** The image at exactly `scale` times the low size (the generator's output size): 8-bit RGB. */
+  reference: Uint8Array;
 }
 
 const open = (bytes: Uint8Array) =>
@@ -116,9 +118,16 @@ export async function decode(bytes: Uint8Array, scale: number): Promise<DecodedI
       .resize(lw, lh, { fit: "fill", kernel: "lanczos3" })
       .toColourspace("srgb");
     pipeline = hasAlpha ? pipeline.ensureAlpha() : pipeline.removeAlpha();
-    const { data, info } = await pipeline
-      .raw({ depth: "uchar" })
-      .toBuffer({ resolveWithObject: true });
+    const [low, reference] = await Promise.all([
+      pipeline.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }),
+      open(bytes)
+        .resize(lw * scale, lh * scale, { fit: "fill", kernel: "lanczos3" })
+        .toColourspace("srgb")
+        .removeAlpha()
+        .raw({ depth: "uchar" })
+        .toBuffer(),
+    ]);
+    const { data, info } = low;
     if (info.channels !== 3 && info.channels !== 4)
       throw new Error(`unexpected channel count ${info.channels}`);
     return {
@@ -130,6 +139,7 @@ export async function decode(bytes: Uint8Array, scale: number): Promise<DecodedI
         channels: info.channels,
         pixels: new Uint8Array(data),
       },
+      reference: new Uint8Array(reference),
     };
   } catch (error) {
     throw decodeError(error);
@@ -149,5 +159,5 @@ export async function encode(
   let image = sharp(pixels, { raw: size });
   if (size.width !== target.width || size.height !== target.height)
     image = image.resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" });
-  return image.sharpen({ sigma: 1, m1: 0.5, m2: 2.5 }).webp({ quality, effort: 2 }).toBuffer();
+  return image.sharpen({ sigma: 0.8, m1: 0.3, m2: 1.2 }).webp({ quality, effort: 2 }).toBuffer();
 }

@@ -7,6 +7,8 @@ import { ModelError } from "./errors.ts";
 export interface WorkerRequest {
   id: number;
   low: { width: number; height: number; channels: 3 | 4; pixels: Uint8Array };
+  /** RGB at the generator's output size (see decode()). */
+  reference: Uint8Array;
   greyscale: boolean;
   strength: Strength;
   seed: number;
@@ -168,7 +170,10 @@ export class WorkerPool {
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
-      slot.worker.postMessage(job.request, [job.request.low.pixels.buffer as ArrayBuffer]);
+      slot.worker.postMessage(job.request, [
+        job.request.low.pixels.buffer as ArrayBuffer,
+        job.request.reference.buffer as ArrayBuffer,
+      ]);
     }
   }
 

@@ -176,6 +176,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       await pool.run(
         {
           low: input.low,
+          reference: input.reference,
           greyscale: input.greyscale,
           strength: options.strength,
           seed: options.seed,

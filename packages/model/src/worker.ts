@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type Generator, type GeneratorName, loadGenerator } from "./engine/generator.ts";
-import { renderVariation, SCALE_FOR } from "./engine/variation.ts";
+import { detailLayer, renderVariation, SCALE_FOR } from "./engine/variation.ts";
 import type { WorkerReply, WorkerRequest } from "./pool.ts";
 
 if (!parentPort) throw new Error("worker.ts must run in a worker thread");
@@ -34,6 +34,7 @@ async function main(name: GeneratorName) {
         if (alpha) alpha[p] = low.pixels[p * 4 + 3] as number;
       }
       const input = { width: low.width, height: low.height, rgb, alpha };
+      const detail = await detailLayer(input, request.reference, generator.scale);
       for (let index = 0; index < request.variations; index++) {
         const started = performance.now();
         const variation = await renderVariation(generator, input, {
@@ -41,6 +42,7 @@ async function main(name: GeneratorName) {
           index,
           strength: request.strength,
           greyscale: request.greyscale,
+          detail,
         });
         const ms = performance.now() - started;
         post({ type: "variation", id: request.id, variation, ms }, [

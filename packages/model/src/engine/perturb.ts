@@ -93,18 +93,35 @@ function sampleBicubic(
 
 const smooth = (t: number) => t * t * (3 - 2 * t);
 
-/**
- * Displaces every pixel along a smooth random field: a (cells+1)^2 grid of random vectors,
- * interpolated with smoothstep. `amount` is the peak displacement as a fraction of the long side.
- */
-export function warp(image: LowRes, amount: number, cells: number, rng: Rng): LowRes {
-  const { width, height } = image;
+/** A smooth random displacement field: a (cells+1)^2 grid of random vectors. */
+export interface WarpField {
+  cells: number;
+  grid: Float32Array;
+  /** Peak displacement as a fraction of the image's long side. */
+  amount: number;
+}
+
+export function warpField(amount: number, cells: number, rng: Rng): WarpField {
   const n = cells + 1;
   const grid = new Float32Array(n * n * 2);
   for (let i = 0; i < grid.length; i++) grid[i] = rng.normal() * 0.5;
-  const peak = amount * Math.max(width, height);
-  const rgb = new Float32Array(image.rgb.length);
-  const alpha = image.alpha ? new Float32Array(image.alpha.length) : null;
+  return { cells, grid, amount };
+}
+
+/**
+ * Calls visit(x, y, sx, sy) for every pixel of a width x height image with the point (sx, sy) it
+ * takes its value from. The field is resolution-independent: the same field moves the same
+ * content at any size.
+ */
+function forEachDisplaced(
+  field: WarpField,
+  width: number,
+  height: number,
+  visit: (x: number, y: number, sx: number, sy: number) => void,
+): void {
+  const { cells, grid } = field;
+  const n = cells + 1;
+  const peak = field.amount * Math.max(width, height);
   for (let y = 0; y < height; y++) {
     const gy = (y / Math.max(1, height - 1)) * cells;
     const j0 = Math.min(Math.floor(gy), cells - 1);
@@ -113,26 +130,62 @@ export function warp(image: LowRes, amount: number, cells: number, rng: Rng): Lo
       const gx = (x / Math.max(1, width - 1)) * cells;
       const i0 = Math.min(Math.floor(gx), cells - 1);
       const tx = smooth(gx - i0);
-      let dx = 0;
-      let dy = 0;
-      for (const [di, dj, w] of [
-        [0, 0, (1 - tx) * (1 - ty)],
-        [1, 0, tx * (1 - ty)],
-        [0, 1, (1 - tx) * ty],
-        [1, 1, tx * ty],
-      ] as const) {
-        const g = ((j0 + dj) * n + (i0 + di)) * 2;
-        dx += (grid[g] as number) * w;
-        dy += (grid[g + 1] as number) * w;
-      }
-      const sx = x + dx * peak;
-      const sy = y + dy * peak;
-      const p = y * width + x;
-      sampleBicubic(image.rgb, width, height, 3, sx, sy, rgb, p * 3);
-      if (image.alpha && alpha) sampleBicubic(image.alpha, width, height, 1, sx, sy, alpha, p);
+      const g00 = (j0 * n + i0) * 2;
+      const g01 = g00 + 2;
+      const g10 = g00 + n * 2;
+      const g11 = g10 + 2;
+      const w00 = (1 - tx) * (1 - ty);
+      const w01 = tx * (1 - ty);
+      const w10 = (1 - tx) * ty;
+      const w11 = tx * ty;
+      const dx =
+        (grid[g00] as number) * w00 +
+        (grid[g01] as number) * w01 +
+        (grid[g10] as number) * w10 +
+        (grid[g11] as number) * w11;
+      const dy =
+        (grid[g00 + 1] as number) * w00 +
+        (grid[g01 + 1] as number) * w01 +
+        (grid[g10 + 1] as number) * w10 +
+        (grid[g11 + 1] as number) * w11;
+      visit(x, y, x + dx * peak, y + dy * peak);
     }
   }
+}
+
+/** Moves every pixel (and alpha) along the field, with bicubic resampling. */
+export function warp(image: LowRes, field: WarpField): LowRes {
+  const { width, height } = image;
+  const rgb = new Float32Array(image.rgb.length);
+  const alpha = image.alpha ? new Float32Array(image.alpha.length) : null;
+  forEachDisplaced(field, width, height, (x, y, sx, sy) => {
+    const p = y * width + x;
+    sampleBicubic(image.rgb, width, height, 3, sx, sy, rgb, p * 3);
+    if (image.alpha && alpha) sampleBicubic(image.alpha, width, height, 1, sx, sy, alpha, p);
+  });
   return { width, height, rgb, alpha };
+}
+
+/**
+ * Adds `gain` times the input's own fine detail (the part above the generator's input band),
+ * moved by the same field, onto the generator's output. `detail` may be negative.
+ */
+export function addWarpedDetail(
+  out: Float32Array,
+  width: number,
+  height: number,
+  detail: Float32Array,
+  field: WarpField,
+  gain: number,
+): void {
+  const sample = new Float32Array(3);
+  forEachDisplaced(field, width, height, (x, y, sx, sy) => {
+    sampleBilinear(detail, width, height, 3, sx, sy, sample, 0);
+    const p = (y * width + x) * 3;
+    out[p] = clamp((out[p] as number) + gain * (sample[0] as number), 0, 255);
+    out[p + 1] = clamp((out[p + 1] as number) + gain * (sample[1] as number), 0, 255);
+    out[p + 2] = clamp((out[p + 2] as number) + gain * (sample[2] as number), 0, 255);
+  });
 }
 
 /**
@@ -246,7 +299,7 @@ export function toGrey(rgb: Float32Array | Uint8Array): void {
   }
 }
 
-/** The whole seeded perturbation of one variation. */
+/** The whole seeded perturbation of one variation; the field is reused for the detail layer. */
 export function perturb(
   image: LowRes,
   recipe: {
@@ -257,11 +310,11 @@ export function perturb(
     grain: number;
     grade: Grade;
   },
-): LowRes {
+): { image: LowRes; field: WarpField } {
   const rng = new Rng(recipe.seed ^ 0x5bd1e995);
-  const warped = warp(image, recipe.warp, recipe.warpCells, rng);
-  const out = redetail(warped, recipe.redetail);
+  const field = warpField(recipe.warp, recipe.warpCells, rng);
+  const out = redetail(warp(image, field), recipe.redetail);
   grade(out, recipe.grade);
   grain(out, recipe.grain, rng);
-  return out;
+  return { image: out, field };
 }

@@ -41,6 +41,8 @@ export interface Recipe {
   redetail: number;
   /** Standard deviation of the seeded grain added at low resolution, in 0..255 units. */
   grain: number;
+  /** How much of the input's own finest detail (warped alike) is laid over the generator's output. */
+  detail: number;
   grade: Grade;
 }
 
@@ -104,6 +106,7 @@ interface StrengthProfile {
   warpCells: [number, number];
   redetail: [number, number];
   grain: [number, number];
+  detail: [number, number];
 }
 
 const PROFILES: Record<Strength, StrengthProfile> = {
@@ -113,6 +116,7 @@ const PROFILES: Record<Strength, StrengthProfile> = {
     warpCells: [3, 4],
     redetail: [1, 1.02],
     grain: [0.5, 1],
+    detail: [0.55, 0.7],
   },
   strong: {
     intensity: 1,
@@ -120,6 +124,7 @@ const PROFILES: Record<Strength, StrengthProfile> = {
     warpCells: [3, 5],
     redetail: [1.04, 1.12],
     grain: [1, 2],
+    detail: [0.15, 0.3],
   },
 };
 
@@ -185,6 +190,7 @@ export function makeRecipe(seed: number, index: number, strength: Strength): Rec
     redetail: rng.range(...profile.redetail),
     grain: rng.range(...profile.grain),
     grade,
+    detail: rng.range(...profile.detail),
   };
 }
 
@@ -198,6 +204,7 @@ export function describeRecipe(recipe: Recipe, generator: string): string {
     `warp=${(recipe.warp * 100).toFixed(2)}%/${recipe.warpCells}`,
     `redetail=${recipe.redetail.toFixed(2)}`,
     `grain=${recipe.grain.toFixed(1)}`,
+    `detail=${recipe.detail.toFixed(2)}`,
     `temp=${f(g.temperature)}`,
     `tint=${f(g.tint)}`,
     `exp=${f(g.exposure)}`,

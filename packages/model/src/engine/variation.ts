@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Generator, Scale } from "./generator.ts";
-import { type LowRes, perturb, toGrey } from "./perturb.ts";
+import { addWarpedDetail, type LowRes, perturb, toGrey } from "./perturb.ts";
 import { describeRecipe, makeRecipe, type Strength } from "./recipe.ts";
 
 /**
@@ -21,21 +21,53 @@ export interface RenderedVariation {
 }
 
 /**
+ * The input's fine detail that the generator's low-resolution input cannot hold: the
+ * full-resolution reference minus the low-resolution input interpolated back up (W x H x 3).
+ */
+export async function detailLayer(
+  low: LowRes,
+  reference: Uint8Array,
+  scale: number,
+): Promise<Float32Array> {
+  const W = low.width * scale;
+  const H = low.height * scale;
+  const up = tf.tidy(() =>
+    tf.image.resizeBilinear(tf.tensor3d(low.rgb, [low.height, low.width, 3]), [H, W], false, true),
+  );
+  const base = (await up.data()) as Float32Array;
+  up.dispose();
+  const detail = new Float32Array(W * H * 3);
+  for (let i = 0; i < detail.length; i++)
+    detail[i] = (reference[i] as number) - (base[i] as number);
+  return detail;
+}
+
+/**
  * Perturb-then-restore: applies the seeded recipe of variation `index` to the low-resolution
- * input, then lets the generator re-synthesise the detail at 4x. Alpha follows the same warp and
- * is interpolated up; greyscale inputs stay greyscale.
+ * input, lets the generator re-synthesise the detail at its scale, then lays a share of the
+ * input's own finest detail (moved by the same warp) over it. Alpha follows the same warp and is
+ * interpolated up; greyscale inputs stay greyscale.
  */
 export async function renderVariation(
   generator: Generator,
   input: LowRes,
-  options: { seed: number; index: number; strength: Strength; greyscale: boolean },
+  options: {
+    seed: number;
+    index: number;
+    strength: Strength;
+    greyscale: boolean;
+    /** From detailLayer(); null renders from the generator alone. */
+    detail: Float32Array | null;
+  },
 ): Promise<RenderedVariation> {
   const recipe = makeRecipe(options.seed, options.index, options.strength);
-  const perturbed = perturb(input, recipe);
+  const { image: perturbed, field } = perturb(input, recipe);
   const { width, height } = perturbed;
   const out = await generator.run(perturbed.rgb, width, height);
   const W = width * generator.scale;
   const H = height * generator.scale;
+  if (options.detail)
+    addWarpedDetail(out, W, H, options.detail, field, recipe.detail * recipe.grade.contrast);
   if (options.greyscale) toGrey(out);
   let alpha: Float32Array | null = null;
   if (perturbed.alpha) {
