@@ -21,16 +21,17 @@ export default $config({
   },
   async run() {
     await import("./infra/iam.ts");
-    await import("./infra/kms.ts");
+    const { dataKey } = await import("./infra/kms.ts");
     const { router } = await import("./infra/edge.ts");
     await import("./infra/network.ts");
-    const { uploads, outputs, jobs } = await import("./infra/storage.ts");
+    const storage = await import("./infra/storage.ts");
+    const { uploads, outputs, jobs } = storage;
     const { queue, deadLetterQueue } = await import("./infra/queue.ts");
     const { model } = await import("./infra/model.ts");
     const { api } = await import("./infra/api.ts");
     await import("./infra/worker.ts");
     await import("./infra/sweeper.ts");
-    const { dashboard } = await import("./infra/monitoring.ts");
+    const { alerts, dashboard } = await import("./infra/monitoring.ts");
     await import("./infra/web.ts");
 
     return {
@@ -43,6 +44,11 @@ export default $config({
       deadLetterQueue: deadLetterQueue.url,
       modelEndpoint: model.properties.endpointName,
       dashboard: dashboard.dashboardName,
+      alerts: alerts.arn,
+      dataKey: dataKey.arn,
+      replicaRegion: storage.replicaProvider.region,
+      uploadsReplica: storage.uploadsReplica.bucket.bucket,
+      outputsReplica: storage.outputsReplica.bucket.bucket,
     };
   },
 });

@@ -4,6 +4,7 @@
  * everything else to the same handler so unknown paths get ArtAI's JSON 404.
  */
 import { dataKey, useKey } from "./kms.ts";
+import { model } from "./model.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
 import { jobs, outputs, uploads } from "./storage.ts";
 
@@ -36,7 +37,8 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   architecture: "arm64",
   memory: "512 MB",
   timeout: "29 seconds",
-  link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken],
+  // Model: its endpoint name only, for the status page's model metrics (no invoke right).
+  link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken, model],
   permissions: [
     useKey(dataKey),
     // GetMetricData cannot be scoped to a resource.

@@ -152,14 +152,25 @@ function deployModel() {
     },
   });
 
-  const link = new sst.Linkable("Model", {
-    properties: { endpointName: endpoint.name },
-    include: [
-      sst.aws.permission({ actions: ["sagemaker:InvokeEndpoint"], resources: [endpoint.arn] }),
-    ],
+  // The link carries the name only (the API reads it for the status page's model metrics);
+  // the right to invoke is granted to the worker alone, through `invokePermission`.
+  const link = new sst.Linkable("Model", { properties: { endpointName: endpoint.name } });
+  const invokePermission = sst.aws.permission({
+    actions: ["sagemaker:InvokeEndpoint"],
+    resources: [endpoint.arn],
   });
 
-  return { repository, image, role, model, endpointConfig, endpoint, scalingPolicy, link };
+  return {
+    repository,
+    image,
+    role,
+    model,
+    endpointConfig,
+    endpoint,
+    scalingPolicy,
+    link,
+    invokePermission,
+  };
 }
 
 function runLocally() {
@@ -169,7 +180,8 @@ function runLocally() {
       command: "pnpm --filter @artai/model serve",
       autostart: true,
     },
-    environment: { PORT: String(DEV_MODEL_PORT) },
+    // The model server listens where a SageMaker container would (packages/model/src/serve.ts).
+    environment: { SAGEMAKER_BIND_TO_PORT: String(DEV_MODEL_PORT) },
   });
   const link = new sst.Linkable("Model", { properties: { endpointName: DEV_ENDPOINT_NAME } });
   return { server, link };
@@ -180,8 +192,11 @@ export const inference = $dev ? undefined : deployModel();
 /** The local model server during `sst dev`; undefined in deployed stages. */
 export const localModel = $dev ? runLocally() : undefined;
 
-/** Linked as `Model`: `Resource.Model.endpointName`, plus `InvokeEndpoint` on that endpoint. */
+/** Linked as `Model`: `Resource.Model.endpointName`. */
 export const model = inference?.link ?? (localModel as NonNullable<typeof localModel>).link;
+
+/** `sagemaker:InvokeEndpoint` on the endpoint, for the worker only (none under `sst dev`). */
+export const invokeModel = inference ? [inference.invokePermission] : [];
 
 /**
  * Environment for functions that call the model. Under `sst dev` the SDK's standard

@@ -6,6 +6,7 @@
 import { api } from "./api.ts";
 import { REQUEST_ALARM_THRESHOLD, stage } from "./config.ts";
 import { dataKey, messagingKey, useKey } from "./kms.ts";
+import { inference, VARIANT_NAME } from "./model.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
 import { jobs } from "./storage.ts";
 import { worker } from "./worker.ts";
@@ -91,6 +92,36 @@ export const workerErrorsAlarm = new aws.cloudwatch.MetricAlarm("WorkerErrorsAla
   okActions: [alerts.arn],
 });
 
+/** The model endpoint's widget, for stages that deploy SageMaker. */
+const endpointName = inference?.endpoint.name;
+const modelWidgets = endpointName
+  ? [
+      {
+        type: "metric",
+        x: 0,
+        y: 12,
+        width: 24,
+        height: 6,
+        properties: {
+          title: "Model endpoint: invocations per instance, latency (p95), 5xx",
+          region,
+          period: 300,
+          metrics: ["InvocationsPerInstance", "ModelLatency", "Invocation5XXErrors"].map(
+            (metric) => [
+              "AWS/SageMaker",
+              metric,
+              "EndpointName",
+              endpointName,
+              "VariantName",
+              VARIANT_NAME,
+              { stat: metric === "ModelLatency" ? "p95" : "Sum" },
+            ],
+          ),
+        },
+      },
+    ]
+  : [];
+
 /** One dashboard: requests, queue depths, worker health and the model endpoint. */
 export const dashboard = new aws.cloudwatch.Dashboard("Dashboard", {
   dashboardName: `artai-${$app.stage}`,
@@ -152,6 +183,7 @@ export const dashboard = new aws.cloudwatch.Dashboard("Dashboard", {
           ],
         },
       },
+      ...modelWidgets,
       {
         type: "alarm",
         x: 12,

@@ -5,7 +5,7 @@
  */
 import { stage, WORKER_TIMEOUT_SECONDS } from "./config.ts";
 import { dataKey, messagingKey, useKey } from "./kms.ts";
-import { model, modelEnvironment } from "./model.ts";
+import { invokeModel, model, modelEnvironment } from "./model.ts";
 import { vpc, workerSecurityGroup } from "./network.ts";
 import { queue } from "./queue.ts";
 import { jobs, outputs, uploads } from "./storage.ts";
@@ -23,6 +23,7 @@ export const worker = new sst.aws.Function("Worker", {
     useKey(dataKey),
     // The event source mapping polls the KMS-encrypted queue with this role.
     useKey(messagingKey),
+    ...invokeModel,
   ],
   environment: modelEnvironment,
   // `sst dev` runs the worker on the laptop; its stub needs the internet, so no VPC there.

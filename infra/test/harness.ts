@@ -39,6 +39,8 @@ export interface Registered {
   id: string;
   /** The provider reference (`urn::id`) when the resource names one explicitly. */
   provider?: string;
+  /** What a component registered as its outputs (`registerOutputs`), e.g. a DevCommand's `_dev`. */
+  outputs?: Record<string, Json>;
 }
 
 export interface ProgramRun {
@@ -312,6 +314,19 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     return outputs;
   });
   await settle(() => resources.length, rpc);
+
+  // Components publish their settings through registerOutputs, which the mock monitor keeps
+  // by URN ("urn:pulumi:<stack>::<project>::<parent$…$type>::<name>").
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    resources: Map<string, { state?: { toJavaScript?: () => Json } }>;
+  };
+  for (const [urn, entry] of monitor.resources) {
+    const [, , typePath = "", name] = urn.split("::");
+    const type = typePath.split("$").pop();
+    const resource = resources.find((r) => r.type === type && r.name === name);
+    const state = entry.state?.toJavaScript?.();
+    if (resource && state) resource.outputs = unwrapSecrets(state);
+  }
 
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   return {

@@ -221,7 +221,7 @@ describe("3. API", () => {
       expect(build.exports).toContain("handler");
     }
     expect(linksOf("ApiHandler")).toEqual(
-      ["DeadLetterQueue", "Jobs", "Outputs", "Queue", "StatusToken", "Uploads"].sort(),
+      ["DeadLetterQueue", "Jobs", "Model", "Outputs", "Queue", "StatusToken", "Uploads"].sort(),
     );
     expect(linksOf("Worker")).toEqual(["Jobs", "Model", "Outputs", "Queue", "Uploads"]);
     expect(linksOf("SweeperHandler")).toEqual(["Jobs", "Queue", "Uploads"]);
