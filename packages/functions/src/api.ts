@@ -29,7 +29,13 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> =>
       return error(429, err.code, err.message, { "retry-after": String(err.retryAfterSeconds) });
     }
     if (err instanceof AppError) return error(err.status, err.code, err.message);
-    log.error("unhandled API error", { method, path, error: err as Error });
+    const jobId = JOB_PATH.exec(path)?.[1];
+    log.error("unhandled API error", {
+      method,
+      path,
+      ...(jobId ? { jobId } : {}),
+      error: err as Error,
+    });
     return error(500, "InternalError", "Something went wrong on our side. Please try again.");
   }
 };

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { StatusView } from "@artai/core/metrics";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { statusTokenFile } from "../src/ops/status-token.ts";
 import { type Stack, startStack } from "../src/stack.ts";
 import { Browser, tempDir, upload } from "./helpers.ts";
@@ -51,6 +51,13 @@ describe("status route", () => {
   });
 
   it("shows requests against the threshold, queues, job latency and model health", async () => {
+    // Everything the handlers print while this job runs (they run in this process, as Lambda would).
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk, ...rest) => {
+      printed.push(String(chunk));
+      return write(chunk as string, ...(rest as []));
+    });
     const created = await call<{
       job: { id: string };
       upload: { url: string; fields: Record<string, string> };
@@ -74,6 +81,31 @@ describe("status route", () => {
         break;
       }
     }
+
+    spy.mockRestore();
+
+    // Structured JSON logs: every line on this job's path, API and worker, names the job.
+    const lines = printed
+      .flatMap((chunk) => chunk.split("\n"))
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logs = lines.filter((l) => typeof l.level === "string");
+    const path = logs.filter((l) =>
+      ["job created", "job claimed", "job succeeded"].includes(String(l.message)),
+    );
+    expect(path.map((l) => l.message)).toEqual(["job created", "job claimed", "job succeeded"]);
+    for (const line of path) {
+      expect(line.jobId).toBe(created.body.job.id);
+      expect(line.service).toBe("artai");
+      expect(Date.parse(String(line.timestamp))).toBeGreaterThan(0);
+    }
+    // Metrics in CloudWatch's embedded format for the same job: created, succeeded, duration.
+    const emf = lines.filter((l) => "_aws" in l);
+    expect(emf.map((l) => Object.keys(l).filter((k) => /^Job/.test(k)))).toEqual([
+      ["JobsCreated"],
+      ["JobsSucceeded", "JobDuration"],
+    ]);
+    expect(Number(emf[1]?.JobDuration)).toBeGreaterThan(0);
 
     const { status, body } = await call<StatusView>("/api/status", {
       headers: { authorization: `Bearer ${stack.ops.statusToken}` },
