@@ -4,7 +4,7 @@
  */
 import { type Breakdown, type JobContext, type JobSample, runJob } from "./jobs.ts";
 import { type Photo, photoOfMegapixels } from "./photos.ts";
-import { summarize } from "./stats.ts";
+import { type Budget, summarize } from "./stats.ts";
 
 export interface GrowthPoint {
   x: number;
@@ -42,15 +42,17 @@ export async function benchGrowth(input: {
   photo512: Photo;
   megapixels: number[];
   sizeVariations: number;
-  reps: number;
+  reps: { min: number; max: number };
+  budget: Budget;
   progress: (line: string) => void;
 }): Promise<GrowthResults> {
   const { ctx, progress } = input;
   const bySize: GrowthPoint[] = [];
+  const sizeBudget = input.budget.share(0.6);
   for (const mp of input.megapixels) {
     const photo = await photoOfMegapixels(mp);
     const jobs: JobSample[] = [];
-    for (let r = 0; r < input.reps; r++) {
+    for (let r = 0; sizeBudget.more(r, input.reps.min, input.reps.max); r++) {
       jobs.push(
         await runJob(ctx, photo, { variations: input.sizeVariations, seed: 300 + r, alone: true }),
       );
@@ -64,7 +66,7 @@ export async function benchGrowth(input: {
   const byVariations: GrowthPoint[] = [];
   for (let n = 1; n <= 4; n++) {
     const jobs: JobSample[] = [];
-    for (let r = 0; r < input.reps; r++) {
+    for (let r = 0; input.budget.more(r, input.reps.min, input.reps.max); r++) {
       jobs.push(await runJob(ctx, input.photo512, { variations: n, seed: 400 + r, alone: true }));
     }
     const p = point(n, `${n} variation${n > 1 ? "s" : ""}`, input.photo512, jobs);

@@ -4,17 +4,18 @@
  * - `bare`: the baseline. The same ESRGAN-slim weights the model server uses, loaded from their npm
  *   package and driven the plain way: one `tf.loadLayersModel`, then `model.predict` on the wasm
  *   backend, with none of ArtAI's perturbation, decoding or encoding.
- * - `engine`: the model-only time of a job: the model package's own engine (`renderVariation`) on
- *   the input its server would decode, with no HTTP, queue, storage or database around it.
+ * - `engine`: the model-only time of a job: the model package's own worker (one thread, as one
+ *   request gets in the container) on the input its server would decode, with no HTTP, WebP
+ *   encoding, queue, storage or database around it.
  *
  * Reads a JSON job from argv[2] and prints one JSON line of results.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { loadGenerator } from "@artai/model/engine/generator";
-import { renderVariation, SCALE_FOR } from "@artai/model/engine/variation";
+import { SCALE_FOR } from "@artai/model/engine/variation";
 import { decode } from "@artai/model/image";
+import { WorkerPool } from "@artai/model/pool";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
@@ -38,7 +39,7 @@ export interface ChildResult {
   backend: string;
   threads: number;
   loadMs: number;
-  /** Per case: milliseconds per variation (bare: per predict), warm-up excluded. */
+  /** Per case: milliseconds per sample (bare: one predict; engine: one request of `variations`), warm-up excluded. */
   cases: { label: string; lowSize: [number, number]; samplesMs: number[] }[];
   peakRssBytes: number;
 }
@@ -108,41 +109,33 @@ async function bare(job: ChildJob): Promise<ChildResult> {
 }
 
 async function engine(job: ChildJob): Promise<ChildResult> {
-  const scale = SCALE_FOR[job.strength];
+  // The model package's own worker pool with one worker: its generator, perturbation and detail
+  // layer exactly as the container runs them, minus HTTP and the WebP encodes.
   const t0 = performance.now();
-  const generator = await loadGenerator("esrgan-slim", scale);
+  const pool = new WorkerPool({ workers: 1, maxQueue: 1, generator: "esrgan-slim" });
+  await pool.ready;
   const loadMs = performance.now() - t0;
   const cases: ChildResult["cases"] = [];
+  const render = async (bytes: Buffer, variations: number, seed: number) => {
+    const input = await decode(bytes, SCALE_FOR[job.strength]);
+    const t = performance.now();
+    await pool.run({ ...input, strength: job.strength, seed, variations }, () => {});
+    return { ms: performance.now() - t, low: input.low };
+  };
   for (const c of job.cases) {
-    const decoded = await decode(readFileSync(c.path), scale);
-    const { low } = decoded;
-    const rgb = new Float32Array(low.width * low.height * 3);
-    for (let p = 0; p < low.width * low.height; p++) {
-      for (let k = 0; k < 3; k++) rgb[p * 3 + k] = low.pixels[p * low.channels + k] as number;
-    }
-    const input = { width: low.width, height: low.height, rgb, alpha: null };
-    const render = (index: number) =>
-      renderVariation(generator, input, {
-        seed: 42,
-        index,
-        strength: job.strength,
-        greyscale: decoded.greyscale,
-      });
-    await render(0); // warm-up at this size
+    const bytes = readFileSync(c.path);
+    const { low } = await render(bytes, 1, 0); // warm-up at this size
     const samplesMs: number[] = [];
     for (let i = 0; i < c.reps; i++) {
-      for (let index = 0; index < (c.variations ?? 1); index++) {
-        const t = performance.now();
-        await render(index);
-        samplesMs.push(performance.now() - t);
-      }
+      samplesMs.push((await render(bytes, c.variations ?? 1, 42 + i)).ms);
     }
     cases.push({ label: c.label, lowSize: [low.width, low.height], samplesMs });
   }
+  await pool.close();
   return {
     mode: "engine",
-    backend: tf.getBackend(),
-    threads: threadsCount(),
+    backend: "wasm",
+    threads: 1,
     loadMs,
     cases,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,

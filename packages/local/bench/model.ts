@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { runModelChild } from "./children.ts";
 import type { ChildResult } from "./model-child.ts";
 import { makePhoto } from "./photos.ts";
-import { coresUsed, peakRssBytes, type Summary, summarize } from "./stats.ts";
+import { type Budget, coresUsed, peakRssBytes, type Summary, summarize } from "./stats.ts";
 
 export interface ModelCase {
   longSide: number;
@@ -71,7 +71,9 @@ export async function benchModel(input: {
   modelPid: number;
   workers: number;
   dir: string;
-  reps: Record<number, number>;
+  /** Samples per size: at least `min`, up to `max` while the budget lasts. */
+  reps: { min: number; max: number };
+  budget: Budget;
   progress: (line: string) => void;
 }): Promise<ModelResults> {
   const { modelUrl, progress } = input;
@@ -85,14 +87,16 @@ export async function benchModel(input: {
 
   const measured: { side: number; samplesMs: number[]; engineMs: number[] }[] = [];
   let sequentialCores = 0;
+  // Shares of what is left for each size, so the larger sizes still get their samples.
+  const shares: Record<number, number> = { 256: 0.12, 512: 0.3, 1024: 0.5 };
   for (const side of sizes) {
     const bytes = photos.get(side) as Buffer;
     await invoke(modelUrl, bytes, 1, 999); // warm-up at this size
     const samplesMs: number[] = [];
     const engineMs: number[] = [];
-    const reps = input.reps[side] ?? 3;
+    const budget = input.budget.share(shares[side] ?? 0.3);
     const run = await coresUsed(input.modelPid, async () => {
-      for (let i = 0; i < reps; i++) {
+      for (let i = 0; budget.more(i, input.reps.min, input.reps.max); i++) {
         const { ms, timings } = await invoke(modelUrl, bytes, 1, i);
         samplesMs.push(ms);
         engineMs.push(timings.modelMs);
@@ -101,7 +105,7 @@ export async function benchModel(input: {
     if (side === 512) sequentialCores = run.cores;
     measured.push({ side, samplesMs, engineMs });
     progress(
-      `model ${side} px: median ${Math.round(summarize(samplesMs).p50)} ms per variation (${reps} runs)`,
+      `model ${side} px: median ${Math.round(summarize(samplesMs).p50)} ms per variation (${samplesMs.length} runs)`,
     );
   }
 
@@ -109,7 +113,7 @@ export async function benchModel(input: {
   // cores does the container really use?
   const bytes512 = photos.get(512) as Buffer;
   const fourAt512: number[] = [];
-  for (let i = 0; i < (input.reps[512] ?? 3); i++) {
+  for (let i = 0; i < 2; i++) {
     fourAt512.push((await invoke(modelUrl, bytes512, 4, 200 + i)).ms);
   }
   const requests = input.workers * 2;
@@ -125,10 +129,11 @@ export async function benchModel(input: {
   const bare = await runModelChild({
     mode: "bare",
     strength: "subtle",
-    cases: sizes.map((side) => ({
-      label: String(side),
-      path: join(input.dir, `model-${side}.jpg`),
-      reps: input.reps[side] ?? 3,
+    // As many samples as the container got at each size.
+    cases: measured.map((m) => ({
+      label: String(m.side),
+      path: join(input.dir, `model-${m.side}.jpg`),
+      reps: m.samplesMs.length,
     })),
   });
 

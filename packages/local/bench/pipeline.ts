@@ -8,12 +8,12 @@ import { runModelChild } from "./children.ts";
 import { type Breakdown, type JobContext, type JobSample, runJob } from "./jobs.ts";
 import type { ChildResult } from "./model-child.ts";
 import type { Photo } from "./photos.ts";
-import { cpuSeconds, type Summary, summarize } from "./stats.ts";
+import { type Budget, cpuSeconds, type Summary, summarize } from "./stats.ts";
 
 export interface PipelineResults {
   photo: { label: string; bytes: number };
   variations: number;
-  /** The model package's engine alone, in its own process: 4 variations rendered one after another. */
+  /** The model package's worker alone, in its own process: requests of 4 variations. */
   engine: ChildResult;
   engineJobMs: number[];
   single: {
@@ -53,7 +53,8 @@ export async function benchPipeline(input: {
   dir: string;
   modelPid: number;
   containerFourAt512Ms: number[];
-  singleRuns: number;
+  singleRuns: { min: number; max: number };
+  budget: Budget;
   concurrentJobs: number;
   concurrentRounds: number;
   progress: (line: string) => void;
@@ -67,22 +68,19 @@ export async function benchPipeline(input: {
   const engine = await runModelChild({
     mode: "engine",
     strength: "subtle",
-    cases: [{ label: "512", path: photoPath, reps: 3, variations }],
+    cases: [{ label: "512", path: photoPath, reps: 2, variations }],
   });
-  const perVariation = engine.cases[0]?.samplesMs ?? [];
-  const engineJobMs: number[] = [];
-  for (let i = 0; i + variations <= perVariation.length; i += variations) {
-    engineJobMs.push(perVariation.slice(i, i + variations).reduce((a, b) => a + b, 0));
-  }
+  const engineJobMs = engine.cases[0]?.samplesMs ?? [];
   progress(`pipeline: model-only ${Math.round(median(engineJobMs))} ms for 4 variations`);
 
   await runJob(ctx, photo, { variations, seed: 1, alone: true }); // warm-up
   const single: JobSample[] = [];
-  for (let i = 0; i < input.singleRuns; i++) {
+  const singleBudget = input.budget.share(0.45);
+  for (let i = 0; singleBudget.more(i, input.singleRuns.min, input.singleRuns.max); i++) {
     const job = await runJob(ctx, photo, { variations, seed: 10 + i, alone: true });
     single.push(job);
     progress(
-      `pipeline 1 job: run ${i + 1}/${input.singleRuns} succeeded ${Math.round(job.succeededMs)} ms after upload`,
+      `pipeline 1 job: run ${i + 1} succeeded ${Math.round(job.succeededMs)} ms after upload`,
     );
   }
 

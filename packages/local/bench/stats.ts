@@ -78,3 +78,21 @@ export function machine() {
 }
 
 export const load = () => loadavg().map((n) => round(n, 2));
+
+/**
+ * A time budget for one part of the bench, so the whole run stays under its limit on a busy
+ * machine: loops take at least `min` samples, then more up to `max` while time is left.
+ */
+export class Budget {
+  private readonly deadline: number;
+  constructor(seconds: number) {
+    this.deadline = performance.now() + seconds * 1000;
+  }
+  /** A budget for a share (0..1) of the time that is left now. */
+  share(fraction: number): Budget {
+    return new Budget((Math.max(0, this.deadline - performance.now()) * fraction) / 1000);
+  }
+  more(done: number, min: number, max: number): boolean {
+    return done < max && (done < min || performance.now() < this.deadline);
+  }
+}

@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import dc from "node:diagnostics_channel";
-import type { ClientRequest, IncomingMessage } from "node:http";
+import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 export type Target = "s3" | "dynamodb" | "sagemaker" | "model" | "sqs" | "other";
@@ -31,10 +31,24 @@ export class Trace {
   private apiPort = -1;
   private readonly onStart = (message: unknown) => this.requestStarted(message);
   private readonly onFinish = (message: unknown) => this.responseArrived(message);
+  private inFlight = 0;
   private readonly onServer = (message: unknown) => {
-    const { socket } = message as { socket: Socket };
-    if (socket.localPort === this.apiPort) context.enterWith("api");
+    const { socket, response } = message as { socket: Socket; response: ServerResponse };
+    if (socket.localPort !== this.apiPort) return;
+    context.enterWith("api");
+    this.inFlight++;
+    response.once("close", () => {
+      this.inFlight--;
+    });
   };
+
+  /** Waits until the API has answered every request it was given (at most `timeoutMs`). */
+  async apiIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.inFlight > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   private readonly open = new WeakMap<ClientRequest, Span>();
 
   /** Runs `fn` with its HTTP calls tagged as `origin` (and so left out of the worker's share). */
