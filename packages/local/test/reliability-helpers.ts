@@ -17,7 +17,10 @@ export function quietStack(name: string, options: StackOptions = {}) {
     port: 0,
     web: "none",
     sweepIntervalMs: 0,
-    log: () => {},
+    // Quiet, except for the model container's own errors, which explain a failing test.
+    log: (component, line) => {
+      if (component === "model" && /error/i.test(line)) console.error(`[model] ${line}`);
+    },
     ...options,
   });
 }
@@ -128,7 +131,6 @@ export async function jobOf(
   try {
     const query = waitSeconds > 0 ? `?wait=${waitSeconds}` : "";
     const { status, body } = await client.json<JobView>(`/api/jobs/${id}${query}`);
-    console.log("jobOf", id, status, JSON.stringify(body));
     return status === 200 ? body : undefined;
   } catch {
     return undefined;
