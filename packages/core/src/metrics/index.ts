@@ -148,7 +148,7 @@ async function requestsAndModel(apiId: string, now: number) {
   const sum = (points: { value: number }[]) => points.reduce((s, p) => s + p.value, 0);
 
   const requestPoints = series("requests");
-  const last24h = sum(requestPoints.filter((p) => p.timestamp > now - DAY));
+  const last24h = sum(requestPoints.filter((p) => p.timestamp >= now - DAY));
   const threshold = alarmThreshold();
   const invocations = sum(lastHour("invocations"));
   const errors5xx = sum(lastHour("errors5xx"));
