@@ -4,7 +4,15 @@
  * secondary region get their own keys, declared next to them in storage.ts.
  */
 
+import { isProduction } from "./config.ts";
+
 const account = aws.getCallerIdentityOutput({}).accountId;
+
+/**
+ * Production keeps its keys when they leave the program or the stage is removed: the
+ * retained buckets and table stay encrypted with them.
+ */
+export const keyOptions = { retainOnDelete: isProduction($app.stage) };
 const partition = aws.getPartitionOutput({}).partition;
 
 /** A key policy that lets IAM policies in this account grant use of the key, plus `services`. */
@@ -36,23 +44,31 @@ export function keyPolicy(services: string[] = []) {
 }
 
 /** Encrypts the Uploads and Outputs buckets, the Jobs table and the model image repository. */
-export const dataKey = new aws.kms.Key("DataKey", {
-  description: `ArtAI ${$app.stage}: uploads, outputs, jobs table, model image`,
-  enableKeyRotation: true,
-  deletionWindowInDays: 30,
-  policy: keyPolicy(),
-});
+export const dataKey = new aws.kms.Key(
+  "DataKey",
+  {
+    description: `ArtAI ${$app.stage}: uploads, outputs, jobs table, model image`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: keyPolicy(),
+  },
+  keyOptions,
+);
 
 /**
  * Encrypts the SQS queues and the SNS alert topic. S3 must be able to send the upload events
  * to the encrypted queue, and CloudWatch must be able to publish alarms to the encrypted topic.
  */
-export const messagingKey = new aws.kms.Key("MessagingKey", {
-  description: `ArtAI ${$app.stage}: jobs queue, dead-letter queue, alert topic`,
-  enableKeyRotation: true,
-  deletionWindowInDays: 30,
-  policy: keyPolicy(["s3.amazonaws.com", "cloudwatch.amazonaws.com"]),
-});
+export const messagingKey = new aws.kms.Key(
+  "MessagingKey",
+  {
+    description: `ArtAI ${$app.stage}: jobs queue, dead-letter queue, alert topic`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: keyPolicy(["s3.amazonaws.com", "cloudwatch.amazonaws.com"]),
+  },
+  keyOptions,
+);
 
 /** IAM permission for a function that reads and writes data encrypted with `key`. */
 export function useKey(key: aws.kms.Key) {

@@ -4,7 +4,7 @@
  */
 import { isProduction, stage } from "./config.ts";
 import { siteOrigins } from "./edge.ts";
-import { dataKey, keyPolicy } from "./kms.ts";
+import { dataKey, keyOptions, keyPolicy } from "./kms.ts";
 
 const production = isProduction($app.stage);
 
@@ -91,7 +91,7 @@ function replicate(name: string, source: sst.aws.Bucket, sourceKey: aws.kms.Key)
       deletionWindowInDays: 30,
       policy: keyPolicy(),
     },
-    opts,
+    { ...opts, ...keyOptions },
   );
   const bucket = new aws.s3.Bucket(`${name}Replica`, { forceDestroy: !production }, opts);
   const versioning = new aws.s3.BucketVersioning(

@@ -16,6 +16,17 @@ beforeAll(async () => {
   });
 });
 
+describe("1. stages", () => {
+  test("1. a non-production stage is removable: buckets, table and keys are not retained", () => {
+    const stateful = run.resources.filter((r) =>
+      ["aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:kms/key:Key"].includes(r.type),
+    );
+    expect(stateful.length).toBeGreaterThanOrEqual(9);
+    for (const resource of stateful) expect(resource.retainOnDelete).toBeFalsy();
+    expect(run.outputs._protect).toBe(false);
+  });
+});
+
 describe("8. sst dev", () => {
   test("8. no SageMaker in dev: the model server runs as a DevCommand and the worker's SageMaker Runtime endpoint points at it", () => {
     expect(run.errors).toEqual([]);

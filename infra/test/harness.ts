@@ -39,6 +39,8 @@ export interface Registered {
   id: string;
   /** The provider reference (`urn::id`) when the resource names one explicitly. */
   provider?: string;
+  /** Whether Pulumi keeps the cloud resource when it leaves the program (`retainOnDelete`). */
+  retainOnDelete?: boolean;
   /** What a component registered as its outputs (`registerOutputs`), e.g. a DevCommand's `_dev`. */
   outputs?: Record<string, Json>;
 }
@@ -263,6 +265,15 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   process.on("unhandledRejection", (reason) => {
     errors.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
   });
+  // The mock API does not pass resource options on; read `retainOnDelete` off the request.
+  const retained = new Map<string, boolean>();
+  const { MockMonitor } = platformRequire("@pulumi/pulumi/runtime/mocks");
+  const register = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (req: Json, callback: Json) {
+    retained.set(`${req.getType()}::${req.getName()}`, req.getRetainondelete());
+    return register.call(this, req, callback);
+  };
+
   await pulumi.runtime.setMocks(
     {
       newResource({ type, name, inputs: wireInputs, id, provider }) {
@@ -270,7 +281,15 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         const state = { ...assignedState(type, name, inputs), ...inputs };
         // `id` is "" unless the program imports a resource; an empty id would leave it unknown.
         const physicalId = id || `${name}-id`;
-        resources.push({ type, name, inputs, state, id: physicalId, provider });
+        resources.push({
+          type,
+          name,
+          inputs,
+          state,
+          id: physicalId,
+          provider,
+          retainOnDelete: retained.get(`${type}::${name}`),
+        });
         return { id: physicalId, state };
       },
       call({ token, inputs }) {

@@ -75,6 +75,17 @@ describe("1. sst.config.ts and infra/", () => {
     expect(run.get("aws:dynamodb/table:Table", "JobsTable").inputs.deletionProtectionEnabled).toBe(
       true,
     );
+    // Retain: the data, and the keys it is encrypted with, outlive the program.
+    const stateful = [
+      ...["UploadsBucket", "OutputsBucket", "UploadsReplica", "OutputsReplica"].map((n) =>
+        run.get(S3, n),
+      ),
+      run.get("aws:dynamodb/table:Table", "JobsTable"),
+      ...run.ofType(KEY),
+    ];
+    expect(stateful).toHaveLength(9);
+    for (const resource of stateful)
+      expect([resource.name, resource.retainOnDelete]).toEqual([resource.name, true]);
   });
 
   test("1. sst.config.ts only imports infra/*.ts files and returns outputs", () => {
