@@ -1,10 +1,10 @@
 /**
  * Starts the local stack (API, queue, worker, model; no web app) in its own process and prints one
- * JSON line `{"url": …, "dataDir": …}` once it is ready. The load test and the crash test run the
+ * JSON line `{"url", "dataDir", "sqs", "queues"}` once it is ready. The load test and the crash test run the
  * stack this way so that it can be killed outright, as a machine or a Lambda host dies.
  * Environment: ARTAI_DATA_DIR (required), plus anything the application reads.
  */
-import { startStack } from "../src/stack.ts";
+import { NAMES, startStack } from "../src/stack.ts";
 
 const dataDir = process.env.ARTAI_DATA_DIR;
 if (!dataDir) throw new Error("set ARTAI_DATA_DIR");
@@ -15,7 +15,15 @@ const stack = await startStack({
   sweepIntervalMs: Number(process.env.ARTAI_SWEEP_INTERVAL_MS ?? 0),
   log: (component, line) => process.stderr.write(`[${component}] ${line}\n`),
 });
-process.stdout.write(`${JSON.stringify({ url: stack.url, dataDir: stack.dataDir })}\n`);
+const queueUrl = (name: string) => `${stack.endpoints.sqs}/000000000000/${name}`;
+process.stdout.write(
+  `${JSON.stringify({
+    url: stack.url,
+    dataDir: stack.dataDir,
+    sqs: stack.endpoints.sqs,
+    queues: { jobs: queueUrl(NAMES.queue), dlq: queueUrl(NAMES.dlq) },
+  })}\n`,
+);
 
 const stop = async () => {
   await stack.close();
