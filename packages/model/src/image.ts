@@ -1,4 +1,6 @@
 import sharp, { type Metadata } from "sharp";
+import type { Scale } from "./engine/generator.ts";
+import { generatorScale } from "./engine/scale.ts";
 import { ModelError } from "./errors.ts";
 
 export const SUPPORTED_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
@@ -71,6 +73,8 @@ export interface DecodedInput {
   width: number;
   height: number;
   greyscale: boolean;
+  /** The generator scale this input is prepared for. */
+  scale: Scale;
   /** The image at 1/scale of the target size: 8-bit sRGB, 3 channels, or 4 with alpha. */
   low: { width: number; height: number; channels: 3 | 4; pixels: Uint8Array };
   /** The image at exactly `scale` times the low size (the generator's output size): 8-bit RGB. */
@@ -94,7 +98,7 @@ function decodeError(error: unknown): ModelError {
  * Checks and decodes a request body into the generator's low-resolution input. Metadata (EXIF,
  * GPS, ICC, XMP) is applied (orientation, colour profile) and then dropped with the pixels' source.
  */
-export async function decode(bytes: Uint8Array, scale: number): Promise<DecodedInput> {
+export async function decode(bytes: Uint8Array): Promise<DecodedInput> {
   if (bytes.length === 0) throw new ModelError("CorruptImage", "the request body is empty");
   if (!sniff(bytes))
     throw new ModelError("UnsupportedFormat", "the body is not a PNG, JPEG or WebP image");
@@ -109,6 +113,7 @@ export async function decode(bytes: Uint8Array, scale: number): Promise<DecodedI
   if (!width || !height) throw new ModelError("CorruptImage", "the image has no dimensions");
   if (width * height > MAX_INPUT_PIXELS) throw decodeError(new Error("pixel limit"));
   const target = outputSize(width, height);
+  const scale = generatorScale(Math.max(target.width, target.height));
   const lw = Math.max(1, Math.round(target.width / scale));
   const lh = Math.max(1, Math.round(target.height / scale));
   const hasAlpha = meta.hasAlpha === true;
@@ -133,6 +138,7 @@ export async function decode(bytes: Uint8Array, scale: number): Promise<DecodedI
     return {
       ...target,
       greyscale,
+      scale,
       low: {
         width: info.width,
         height: info.height,

@@ -1,11 +1,13 @@
 import { Worker } from "node:worker_threads";
-import type { GeneratorName } from "./engine/generator.ts";
+import type { GeneratorName, Scale } from "./engine/generator.ts";
 import type { Strength } from "./engine/recipe.ts";
 import type { RenderedVariation } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 
 export interface WorkerRequest {
   id: number;
+  /** Which generator (x3 or x4) renders this request. */
+  scale: Scale;
   low: { width: number; height: number; channels: 3 | 4; pixels: Uint8Array };
   /** RGB at the generator's output size (see decode()). */
   reference: Uint8Array;

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { GENERATORS, type GeneratorName } from "./engine/generator.ts";
-import { type RenderedVariation, SCALE_FOR } from "./engine/variation.ts";
+import type { RenderedVariation } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 import {
   decode,
@@ -161,7 +161,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     const place = pool.reserve();
     try {
       const decodeStarted = performance.now();
-      const input = await decode(body, SCALE_FOR[options.strength]);
+      const input = await decode(body);
       const decodeMs = performance.now() - decodeStarted;
       let modelMs = 0;
       let encodeMs = 0;
@@ -175,6 +175,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       const kept: RenderedVariation[] = [];
       await pool.run(
         {
+          scale: input.scale,
           low: input.low,
           reference: input.reference,
           greyscale: input.greyscale,

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type Generator, type GeneratorName, loadGenerator } from "./engine/generator.ts";
-import { detailLayer, renderVariation, SCALE_FOR } from "./engine/variation.ts";
+import { SCALES } from "./engine/scale.ts";
+import { detailLayer, renderVariation } from "./engine/variation.ts";
 import type { WorkerReply, WorkerRequest } from "./pool.ts";
 
 if (!parentPort) throw new Error("worker.ts must run in a worker thread");
@@ -16,15 +17,15 @@ const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) =>
 
 async function main(name: GeneratorName) {
   const generators: Record<number, Generator> = {};
-  for (const scale of new Set(Object.values(SCALE_FOR))) {
+  for (const scale of SCALES) {
     generators[scale] = await loadGenerator(name, scale);
   }
   post({ type: "ready" });
   port.on("message", async (request: WorkerRequest) => {
     try {
       const { low } = request;
-      const generator = generators[SCALE_FOR[request.strength]];
-      if (!generator) throw new Error(`no generator for ${request.strength}`);
+      const generator = generators[request.scale];
+      if (!generator) throw new Error(`no x${request.scale} generator`);
       const rgb = new Float32Array(low.width * low.height * 3);
       const alpha = low.channels === 4 ? new Float32Array(low.width * low.height) : null;
       for (let p = 0; p < low.width * low.height; p++) {

@@ -1,13 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Generator, Scale } from "./generator.ts";
+import type { Generator } from "./generator.ts";
 import { addWarpedDetail, type LowRes, perturb, toGrey } from "./perturb.ts";
 import { describeRecipe, makeRecipe, type Strength } from "./recipe.ts";
-
-/**
- * Which generator each strength restores with: "subtle" drops less detail (x3) than "strong" (x4),
- * so the network re-synthesises more of a strong variation.
- */
-export const SCALE_FOR: Record<Strength, Scale> = { subtle: 3, strong: 3 };
 
 /** One rendered variation: interleaved 8-bit pixels at the generator's output size. */
 export interface RenderedVariation {
