@@ -317,7 +317,7 @@ export function JobView({ id }: { id: string }) {
                         )
                       }
                       disabled={action !== null}
-                      aria-label={`Vary variation ${variation.index + 1}`}
+                      aria-label={`Vary this (variation ${variation.index + 1})`}
                     >
                       {action === `vary-${variation.index}` ? <Spinner /> : null}
                       Vary this

@@ -80,11 +80,13 @@ export function StatusSteps({ job }: { job: Job }) {
                 ) : null}
                 {label}
                 <span className="sr-only">
-                  {state === "complete"
-                    ? " (done)"
-                    : state === "current"
-                      ? " (current step)"
-                      : " (not started)"}
+                  {i === 2 && terminal
+                    ? ""
+                    : state === "complete"
+                      ? ", finished"
+                      : state === "current"
+                        ? ", in progress"
+                        : ", to come"}
                 </span>
               </span>
             </li>

@@ -1,0 +1,81 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import sharp from "sharp";
+import { expect, HistoryPage, JOB_TIMEOUT, NOT_AN_IMAGE, PHOTO, snap, test } from "../fixtures.ts";
+
+test("files ArtAI can't take are refused in plain words before anything is sent", async ({
+  page,
+  uploadPage,
+}, testInfo) => {
+  const sent: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST") sent.push(r.url());
+  });
+  await uploadPage.goto();
+
+  // A text file named like a picture: the bytes give it away.
+  await uploadPage.choose(NOT_AN_IMAGE);
+  await expect(uploadPage.alert).toContainText("That file isn't an image ArtAI can read");
+  await expect(uploadPage.alert).toContainText("“notes.png” isn't a PNG, JPEG or WebP image.");
+  await expect(uploadPage.preview).toBeHidden();
+  await expect(uploadPage.submit).toBeDisabled();
+  await snap(page, testInfo, "home-not-an-image");
+
+  // A real JPEG padded past the 10 MB limit.
+  const huge = testInfo.outputPath("huge-photo.jpg");
+  const photo = readFileSync(PHOTO);
+  writeFileSync(huge, Buffer.concat([photo, Buffer.alloc(11 * 1024 * 1024 - photo.length)]));
+  await uploadPage.choose(huge);
+  await expect(uploadPage.alert).toContainText("That file is too large");
+  await expect(uploadPage.alert).toContainText("“huge-photo.jpg” is 11.0 MB. The limit is 10 MB");
+  await expect(uploadPage.submit).toBeDisabled();
+  await snap(page, testInfo, "home-too-large");
+
+  // Small in bytes, huge in pixels: 6000 × 5000 is 30 megapixels.
+  const wide = testInfo.outputPath("wall.png");
+  await sharp({ create: { width: 6000, height: 5000, channels: 3, background: "#88aacc" } })
+    .png()
+    .toFile(wide);
+  await uploadPage.choose(wide);
+  await expect(uploadPage.alert).toContainText("That image has too many pixels");
+  await expect(uploadPage.alert).toContainText("6000 × 5000 pixels (30.0 megapixels)");
+  await expect(uploadPage.alert).toContainText("up to 25 megapixels");
+  await snap(page, testInfo, "home-too-many-pixels");
+
+  // A good photo clears the problem.
+  await uploadPage.choose(PHOTO);
+  await expect(uploadPage.preview).toBeVisible();
+  await expect(uploadPage.alert).toBeHidden();
+  await expect(uploadPage.submit).toBeEnabled();
+
+  expect(sent, "requests sent while refusing files").toEqual([]);
+});
+
+test("an image that only the server can see is bad fails with its reason and a way forward", async ({
+  page,
+  uploadPage,
+  jobPage,
+}, testInfo) => {
+  // A JPEG with a script hidden after its end: browsers show it, ArtAI's worker refuses it.
+  const polyglot = testInfo.outputPath("holiday.jpg");
+  writeFileSync(
+    polyglot,
+    Buffer.concat([readFileSync(PHOTO), Buffer.from("<script>alert(1)</script>")]),
+  );
+  await uploadPage.goto();
+  const id = await uploadPage.create(polyglot, { variations: 1 });
+
+  await expect(jobPage.heading).toHaveText("This job didn't finish", { timeout: JOB_TIMEOUT });
+  await expect(jobPage.failure).toContainText("That image looks damaged");
+  await expect(jobPage.failure).toContainText("save a fresh copy");
+  await expect(jobPage.finalStep).toHaveText("Failed");
+  await snap(page, testInfo, "job-failed");
+
+  // The way forward is another image; the home page is one click away.
+  await jobPage.failure.getByRole("link", { name: "Choose another image" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(uploadPage.fileInput).toBeAttached();
+
+  const history = new HistoryPage(page);
+  await history.goto();
+  await expect(history.card(id).getByText("Failed", { exact: true })).toBeVisible();
+});
