@@ -219,7 +219,9 @@ export function JobView({ id }: { id: string }) {
               </Button>
             ) : (
               <Link href="/" className={buttonStyles.primary}>
-                Choose another image
+                {current.error?.code === "UploadExpired" || current.error?.code === "UploadMissing"
+                  ? "Upload again"
+                  : "Choose another image"}
               </Link>
             )
           }

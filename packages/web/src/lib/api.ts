@@ -21,7 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-function parseRetryAfter(value: string | null): number | undefined {
+/** Seconds from a Retry-After header, which may be a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds);

@@ -45,7 +45,8 @@ export function explain(code: string, options: { retryAfter?: number } = {}): Ex
     case "UploadExpired":
       return {
         title: "The upload link expired",
-        detail: "Upload links last a few minutes. Try again to get a fresh one.",
+        detail:
+          "Upload links last 15 minutes and this one ran out before the image arrived. Try again to get a fresh one.",
         retry: "same",
       };
     case "RateLimited":
@@ -55,6 +56,18 @@ export function explain(code: string, options: { retryAfter?: number } = {}): Ex
           ? `Please wait ${formatWait(options.retryAfter)} and try again.`
           : "Please wait a little and try again.",
         retry: "later",
+      };
+    case "TooManyOpenJobs":
+      return {
+        title: "You have several jobs still running",
+        detail: "Wait for one of them to finish (see History), then try again.",
+        retry: "later",
+      };
+    case "UploadMissing":
+      return {
+        title: "The image never arrived",
+        detail: "The upload didn't reach ArtAI. Please upload it again.",
+        retry: "new-image",
       };
     case "Paused":
       return {
