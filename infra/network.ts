@@ -1,7 +1,7 @@
 /**
  * The private network of the inference path. The VPC has no NAT and no route to the
- * internet from its private subnets: the worker reaches SageMaker Runtime through an
- * interface endpoint and S3 and DynamoDB through gateway endpoints.
+ * internet from its private subnets: the worker reaches SageMaker Runtime (and SQS, for
+ * retry backoff) through interface endpoints and S3 and DynamoDB through gateway endpoints.
  */
 
 const region = aws.getRegionOutput({}).region;
@@ -28,13 +28,13 @@ export const dynamoEndpoint = new aws.ec2.VpcEndpoint("DynamoEndpoint", {
   routeTableIds: privateRouteTableIds,
 });
 
-/** The worker may open HTTPS connections to the SageMaker endpoint, S3 and DynamoDB only. */
+/** The worker may open HTTPS connections to the VPC endpoints only. */
 export const workerSecurityGroup = new aws.ec2.SecurityGroup("WorkerSecurityGroup", {
   vpcId: vpc.id,
   description: "ArtAI worker: HTTPS to VPC endpoints only",
   egress: [
     {
-      description: "SageMaker Runtime interface endpoint",
+      description: "Interface endpoints (SageMaker Runtime, SQS)",
       protocol: "tcp",
       fromPort: 443,
       toPort: 443,
@@ -50,10 +50,10 @@ export const workerSecurityGroup = new aws.ec2.SecurityGroup("WorkerSecurityGrou
   ],
 });
 
-/** The interface endpoint accepts HTTPS from the worker only. */
+/** The interface endpoints accept HTTPS from the worker only. */
 export const endpointSecurityGroup = new aws.ec2.SecurityGroup("EndpointSecurityGroup", {
   vpcId: vpc.id,
-  description: "ArtAI SageMaker Runtime endpoint: HTTPS from the worker",
+  description: "ArtAI interface endpoints: HTTPS from the worker",
   ingress: [
     {
       description: "Worker",
@@ -74,6 +74,22 @@ export const sagemakerRuntimeEndpoint = $dev
   : new aws.ec2.VpcEndpoint("SageMakerRuntimeEndpoint", {
       vpcId: vpc.id,
       serviceName: $interpolate`com.amazonaws.${region}.sagemaker.runtime`,
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      subnetIds: vpc.privateSubnets,
+      securityGroupIds: [endpointSecurityGroup.id],
+    });
+
+/**
+ * Interface endpoint for SQS: after a failed attempt the worker shortens the message's
+ * visibility (exponential backoff), an SQS call from inside the VPC. Skipped under `sst dev`
+ * like the SageMaker one.
+ */
+export const sqsEndpoint = $dev
+  ? undefined
+  : new aws.ec2.VpcEndpoint("SqsEndpoint", {
+      vpcId: vpc.id,
+      serviceName: $interpolate`com.amazonaws.${region}.sqs`,
       vpcEndpointType: "Interface",
       privateDnsEnabled: true,
       subnetIds: vpc.privateSubnets,

@@ -500,7 +500,7 @@ describe("6. model", () => {
     expect(endpoint.inputs.endpointConfigName).toBe(endpointConfig.state.name);
   });
 
-  test("6. VPC endpoints: interface for SageMaker Runtime, gateways for S3 and DynamoDB; the worker runs in the VPC", () => {
+  test("6. VPC endpoints: interfaces for SageMaker Runtime and SQS, gateways for S3 and DynamoDB; the worker runs in the VPC", () => {
     const endpoints = run.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
     const byService = Object.fromEntries(endpoints.map((e) => [e.inputs.serviceName, e.inputs]));
     const privateSubnets = run
@@ -511,11 +511,16 @@ describe("6. model", () => {
       .ofType("aws:ec2/routeTable:RouteTable")
       .filter((t) => t.name.includes("Private"))
       .map((t) => t.id);
-    expect(byService["com.amazonaws.us-east-1.sagemaker.runtime"]).toMatchObject({
-      vpcEndpointType: "Interface",
-      privateDnsEnabled: true,
-      subnetIds: privateSubnets,
-    });
+    const endpointSg = run.get("aws:ec2/securityGroup:SecurityGroup", "EndpointSecurityGroup");
+    // SageMaker Runtime for the model; SQS because the worker delays failed messages itself.
+    for (const service of ["sagemaker.runtime", "sqs"]) {
+      expect(byService[`com.amazonaws.us-east-1.${service}`]).toMatchObject({
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: privateSubnets,
+        securityGroupIds: [endpointSg.id],
+      });
+    }
     for (const service of ["s3", "dynamodb"]) {
       expect(byService[`com.amazonaws.us-east-1.${service}`]).toMatchObject({
         vpcEndpointType: "Gateway",
@@ -527,8 +532,7 @@ describe("6. model", () => {
       subnetIds: privateSubnets,
       securityGroupIds: [workerSg.id],
     });
-    // The interface endpoint accepts HTTPS from the worker's security group only.
-    const endpointSg = run.get("aws:ec2/securityGroup:SecurityGroup", "EndpointSecurityGroup");
+    // The interface endpoints accept HTTPS from the worker's security group only.
     expect(endpointSg.inputs.ingress).toEqual([
       expect.objectContaining({ fromPort: 443, toPort: 443, securityGroups: [workerSg.id] }),
     ]);
