@@ -59,7 +59,9 @@ describe("request alarm", () => {
     if (!mail) throw new Error("no mail");
     expect(stack.ops.alarm.value()).toBe(40);
     // A real RFC 5322 message.
-    expect(mail.subject).toBe('ALARM: "artai-local-requests-24h" in US East (N. Virginia)');
+    expect(mail.subject).toBe(
+      'ALARM: "artai-local-requests-over-25-in-24h" in US East (N. Virginia)',
+    );
     expect(mail.from).toBe('"ArtAI alerts" <alerts@artai.local>');
     expect(mail.to).toBe("operators@artai.local");
     expect(mail.messageId).toMatch(/^<.+@.+>$/);
@@ -68,7 +70,7 @@ describe("request alarm", () => {
     expect(mail.contentType).toBe("text/plain");
     // The count when it crossed, the threshold and the window, as the SNS alarm e-mail words them.
     expect(mail.body).toContain(
-      'You are receiving this email because your Amazon CloudWatch Alarm "artai-local-requests-24h" in the US East (N. Virginia) region has entered the ALARM state',
+      'You are receiving this email because your Amazon CloudWatch Alarm "artai-local-requests-over-25-in-24h" in the US East (N. Virginia) region has entered the ALARM state',
     );
     expect(mail.body).toMatch(
       /Threshold Crossed: 1 out of the last 1 datapoints \[26\.0 \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\)\] was greater than the threshold \(25\.0\)/,
@@ -99,7 +101,7 @@ describe("request alarm", () => {
     await expect.poll(async () => (await mails(dataDir)).length, { timeout: 5_000 }).toBe(2);
     expect(stack.ops.alarm.value()).toBe(10);
     const ok = (await mails(dataDir))[1];
-    expect(ok?.subject).toBe('OK: "artai-local-requests-24h" in US East (N. Virginia)');
+    expect(ok?.subject).toBe('OK: "artai-local-requests-over-25-in-24h" in US East (N. Virginia)');
     expect(ok?.body).toContain("- State Change:               ALARM -> OK");
     expect(ok?.body).toMatch(/\[10\.0 \(.*\)\] was not greater than the threshold \(25\.0\)/);
 

@@ -74,9 +74,9 @@ describe("spend breaker", () => {
               Type: "Notification",
               MessageId: `test-${state}-${at}`,
               TopicArn: "arn:aws:sns:us-east-1:000000000000:artai-local-alerts",
-              Subject: `${state}: "artai-local-requests-24h" in US East (N. Virginia)`,
+              Subject: `${state}: "artai-local-requests-over-5-in-24h" in US East (N. Virginia)`,
               Message: JSON.stringify({
-                AlarmName: "artai-local-requests-24h",
+                AlarmName: "artai-local-requests-over-5-in-24h",
                 NewStateValue: state,
                 OldStateValue: state === "OK" ? "ALARM" : "OK",
                 NewStateReason: "test",

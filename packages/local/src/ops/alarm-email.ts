@@ -33,7 +33,7 @@ const decimal = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
 const row = (label: string, value: string, width: number) =>
   `- ${`${label}:`.padEnd(width)}${value}`;
 
-/** The subject line: `ALARM: "artai-local-requests-24h" in US East (N. Virginia)`. */
+/** The subject line: `ALARM: "artai-local-requests-over-10000-in-24h" in US East (N. Virginia)`. */
 export const alarmSubject = (n: AlarmNotification) =>
   `${n.NewStateValue}: "${n.AlarmName}" in ${n.Region}`.slice(0, 100);
 

@@ -105,7 +105,8 @@ export async function startOps(input: {
   );
 
   const alarm = new MetricAlarm({
-    name: `artai-${input.stage}-requests-24h`,
+    // The name says what the alarm means, so the e-mail subject does too.
+    name: `artai-${input.stage}-requests-over-${threshold}-in-24h`,
     description: `ArtAI ${input.stage}: more than ${threshold} API requests in 24 hours`,
     metric: requestMetric(),
     periodSeconds: ALARM_PERIOD_SECONDS,

@@ -43,11 +43,13 @@ export class Mailbox {
       headers: mail.headers,
     });
     const stamp = date.toISOString().replace(/[:.]/g, "-");
-    const slug = mail.subject
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 60);
+    // The subject's words, up to 80 characters, so the mailbox lists readably.
+    let slug = "";
+    for (const word of mail.subject.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+      const longer = slug ? `${slug}-${word}` : word;
+      if (longer.length > 80) break;
+      slug = longer;
+    }
     const file = join(this.dir, `${stamp}-${++this.sequence}-${slug}.eml`);
     await writeAtomic(file, info.message as Buffer);
     this.log(`mail to ${mail.to}: "${mail.subject}" → ${file}`);

@@ -54,10 +54,12 @@ describe("operations wiring", () => {
     const record = events[0]?.Records[0];
     expect(record?.EventSource).toBe("aws:sns");
     expect(record?.Sns.TopicArn).toBe("arn:aws:sns:us-east-1:000000000000:artai-test-alerts");
-    expect(record?.Sns.Subject).toBe('ALARM: "artai-test-requests-24h" in US East (N. Virginia)');
+    expect(record?.Sns.Subject).toBe(
+      'ALARM: "artai-test-requests-over-2-in-24h" in US East (N. Virginia)',
+    );
     const notification = parseNotification(record?.Sns.Message ?? "");
     expect(notification).toMatchObject({
-      AlarmName: "artai-test-requests-24h",
+      AlarmName: "artai-test-requests-over-2-in-24h",
       NewStateValue: "ALARM",
       OldStateValue: "OK",
       Trigger: {
