@@ -19,6 +19,12 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /**
+   * CPU time the stack's process (API handler, dynalite, local S3) spent per request. Unlike the
+   * latency on a shared machine, this hardly depends on what else runs: 1000 ÷ this is about the
+   * requests per second one free core could serve.
+   */
+  cpuMsPerRequest: number;
   /** Share of the time the API process's event loop was busy (1 = saturated). */
   eventLoopUtilization: number;
   /** DynamoDB calls the API made per request, and their median duration (ms). */
@@ -97,10 +103,12 @@ async function measured(
   run: () => Promise<AutocannonJson>,
 ): Promise<LoadResult> {
   const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await run();
   const t1 = performance.now();
   const elu = performance.eventLoopUtilization(elu0).utilization;
+  const cpu = process.cpuUsage(cpu0);
   // Requests autocannon gave up on may still be in the API; let them finish before going on.
   await trace.apiIdle();
   const spans = trace.between(t0, t1, "api").filter((s) => Number.isFinite(s.end));
@@ -108,6 +116,7 @@ async function measured(
   const requests = Math.max(1, r.requests.total);
   return {
     ...summary(route, connections, r),
+    cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / requests,
     eventLoopUtilization: elu,
     database: {
       callsPerRequest: db.length / requests,
@@ -122,7 +131,10 @@ function summary(
   route: string,
   connections: number,
   r: AutocannonJson,
-): Omit<LoadResult, "eventLoopUtilization" | "database" | "objectStoreCallsPerRequest"> {
+): Omit<
+  LoadResult,
+  "cpuMsPerRequest" | "eventLoopUtilization" | "database" | "objectStoreCallsPerRequest"
+> {
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats ?? {}))
     statusCodes[code] = stat.count;

@@ -63,7 +63,7 @@ function stacked(
 ): echarts.EChartsOption {
   return {
     title: { text: title, subtext: subtitle, left: "center" },
-    legend: { bottom: 0, type: "plain" },
+    legend: { bottom: 0, type: "plain", itemWidth: 14, itemGap: 28 },
     grid: { left: 70, right: 30, top: 80, bottom: 90 },
     xAxis: { type: "category", data: categories, name: xName, nameLocation: "middle", nameGap: 30 },
     yAxis: { type: "value", name: "seconds", nameLocation: "middle", nameGap: 45 },
@@ -89,7 +89,7 @@ if (results.growth) {
   await save(
     "growth-size.png",
     stacked(
-      `Job time vs upload size (${bySize.variations} variations, median)`,
+      `Job time vs upload size (${bySize.variations} variation${bySize.variations === 1 ? "" : "s"}, median)`,
       `upload complete → job seen succeeded; ${machine}`,
       bySize.points.map((p) => `${p.x} MP`),
       bySize.points.map((p) => p.breakdown),
@@ -133,7 +133,7 @@ if (results.model) {
       subtext: `container = HTTP request of 1 variation; engine = the generator inside it; bare = tfjs predict alone; ${machine}`,
       left: "center",
     },
-    legend: { bottom: 0 },
+    legend: { bottom: 0, itemWidth: 14, itemGap: 36 },
     grid: { left: 70, right: 30, top: 80, bottom: 80 },
     xAxis: {
       type: "category",

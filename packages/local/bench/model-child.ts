@@ -13,7 +13,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { SCALE_FOR } from "@artai/model/engine/variation";
 import { decode } from "@artai/model/image";
 import { WorkerPool } from "@artai/model/pool";
 import * as tf from "@tensorflow/tfjs";
@@ -40,7 +39,7 @@ export interface ChildResult {
   threads: number;
   loadMs: number;
   /** Per case: milliseconds per sample (bare: one predict; engine: one request of `variations`), warm-up excluded. */
-  cases: { label: string; lowSize: [number, number]; samplesMs: number[] }[];
+  cases: { label: string; scale?: number; lowSize: [number, number]; samplesMs: number[] }[];
   peakRssBytes: number;
 }
 
@@ -52,12 +51,7 @@ function packageDir(name: string): string {
   return dir;
 }
 
-async function bare(job: ChildJob): Promise<ChildResult> {
-  const scale = SCALE_FOR[job.strength];
-  setWasmPaths(`${packageDir("@tensorflow/tfjs-backend-wasm")}/dist/`);
-  await tf.setBackend("wasm");
-  await tf.ready();
-  const t0 = performance.now();
+async function loadBare(scale: number): Promise<tf.LayersModel> {
   const dir = join(packageDir("@upscalerjs/esrgan-slim"), "models", `x${scale}`);
   const manifest = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
@@ -67,7 +61,7 @@ async function bare(job: ChildJob): Promise<ChildResult> {
     for (const path of group.paths) buffers.push(readFileSync(join(dir, path)));
   }
   const weights = Buffer.concat(buffers);
-  const model = await tf.loadLayersModel(
+  return tf.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: manifest.modelTopology,
       weightSpecs,
@@ -77,14 +71,30 @@ async function bare(job: ChildJob): Promise<ChildResult> {
       ) as ArrayBuffer,
     }),
   );
-  const loadMs = performance.now() - t0;
+}
+
+async function bare(job: ChildJob): Promise<ChildResult> {
+  setWasmPaths(`${packageDir("@tensorflow/tfjs-backend-wasm")}/dist/`);
+  await tf.setBackend("wasm");
+  await tf.ready();
+  // The container picks the generator's scale per image; the baseline loads the same one.
+  const models = new Map<number, tf.LayersModel>();
+  let loadMs = 0;
   const cases: ChildResult["cases"] = [];
   for (const c of job.cases) {
-    // The same low-resolution input the server would hand its generator for this image.
-    const { low } = await decode(readFileSync(c.path), scale);
+    // The same low-resolution input, and scale, the server would hand its generator.
+    const { low, scale } = await decode(readFileSync(c.path));
+    let model = models.get(scale);
+    if (!model) {
+      const t0 = performance.now();
+      model = await loadBare(scale);
+      loadMs += performance.now() - t0;
+      models.set(scale, model);
+    }
+    const generator = model;
     const input = tf.tensor4d(Float32Array.from(low.pixels), [1, low.height, low.width, 3]);
     const predict = async () => {
-      const output = model.predict(input) as tf.Tensor;
+      const output = generator.predict(input) as tf.Tensor;
       await output.data();
       output.dispose();
     };
@@ -96,7 +106,7 @@ async function bare(job: ChildJob): Promise<ChildResult> {
       samplesMs.push(performance.now() - t);
     }
     input.dispose();
-    cases.push({ label: c.label, lowSize: [low.width, low.height], samplesMs });
+    cases.push({ label: c.label, scale, lowSize: [low.width, low.height], samplesMs });
   }
   return {
     mode: "bare",
@@ -117,7 +127,7 @@ async function engine(job: ChildJob): Promise<ChildResult> {
   const loadMs = performance.now() - t0;
   const cases: ChildResult["cases"] = [];
   const render = async (bytes: Buffer, variations: number, seed: number) => {
-    const input = await decode(bytes, SCALE_FOR[job.strength]);
+    const input = await decode(bytes);
     const t = performance.now();
     await pool.run({ ...input, strength: job.strength, seed, variations }, () => {});
     return { ms: performance.now() - t, low: input.low };

@@ -130,7 +130,7 @@ export function writeReport(
     push(
       "## 1. Model",
       "",
-      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim x3 weights loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the generator step the container reports in its \`timings\`.`,
+      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim weights (${model.bare.cases.map((c) => `x${c.scale ?? "?"} at ${c.label} px`).join(", ")}, as the container chooses) loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the generator step the container reports in its \`timings\`.`,
       "",
       "| output long side | container p50 / p95 | engine p50 | bare predict p50 / p95 | container ÷ bare |",
       "| ---: | ---: | ---: | ---: | ---: |",
@@ -181,14 +181,14 @@ export function writeReport(
 
   if (api) {
     const row = (r: typeof api.post) =>
-      `| \`${r.route}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-US")} | ${r.latencyMs.p50} ms | ${r.latencyMs.p99} ms | ${r.requests.toLocaleString("en-US")} | ${r.non2xx} | ${pct(r.eventLoopUtilization)} | ${r.database.callsPerRequest.toFixed(1)} × ${r.database.p50Ms.toFixed(1)} ms |`;
+      `| \`${r.route}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-US")} | ${r.latencyMs.p50} ms | ${r.latencyMs.p99} ms | ${r.requests.toLocaleString("en-US")} | ${r.non2xx} | ${r.cpuMsPerRequest.toFixed(1)} ms (≈ ${Math.round(1000 / r.cpuMsPerRequest).toLocaleString("en-US")}/s per core) | ${pct(r.eventLoopUtilization)} | ${r.database.callsPerRequest.toFixed(1)} × ${r.database.p50Ms.toFixed(1)} ms |`;
     push(
       "## 3. API",
       "",
       `autocannon in its own process, ${api.post.connections} connections for ${api.post.durationS} s per route, on loopback through the same front (API Gateway adapter) the browser uses. \`POST\` requests carry no cookie, so each one is a first visit that also creates its owner (one owner would meet the open-jobs cap after a few jobs); \`GET\` reads a finished job with its owner's cookie (its answer carries presigned links to the input and the variation).`,
       "",
-      "| route | req/s | p50 | p99 | requests | non-2xx | API event loop busy | DynamoDB calls per request × p50 |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      "| route | req/s | p50 | p99 | requests | non-2xx | stack CPU per request | API event loop busy | DynamoDB calls per request × p50 |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
       row(api.post),
       row(api.get),
       "",
@@ -274,7 +274,7 @@ export function writeReport(
   }
   if (api && !(api.post.requestsPerSecond >= 1000 && api.post.latencyMs.p99 <= 50)) {
     notes.push(
-      `- **API (${Math.round(api.post.requestsPerSecond)} req/s, p99 ${api.post.latencyMs.p99} ms).** The process that serves the API was busy ${pct(api.post.eventLoopUtilization)} of the time: locally one Node event loop runs the API handler, the local S3, dynalite (DynamoDB on LevelDB) and the worker. Each POST made ${api.post.database.callsPerRequest.toFixed(1)} DynamoDB call(s) of ${api.post.database.p50Ms.toFixed(1)} ms (p50), about ${ms(api.post.database.msPerRequest)} per request, and signs a POST policy. On AWS each Lambda invocation has its own CPU and DynamoDB is a separate service; locally, running dynalite in its own process and the API in more than one process would lift the ceiling. At ${m.cores} cores shared with autocannon itself, this is a measure of the local stand-in more than of the API code.`,
+      `- **API (${Math.round(api.post.requestsPerSecond)} req/s, p99 ${api.post.latencyMs.p99} ms).** The process that serves the API was busy ${pct(api.post.eventLoopUtilization)} of the time and spent ${api.post.cpuMsPerRequest.toFixed(1)} ms of CPU per POST, so even a whole free core would serve about ${Math.round(1000 / api.post.cpuMsPerRequest)} POSTs a second: locally one Node event loop runs the API handler, the local S3, dynalite (DynamoDB on LevelDB) and the worker. Each POST made ${api.post.database.callsPerRequest.toFixed(1)} DynamoDB call(s) of ${api.post.database.p50Ms.toFixed(1)} ms (p50), about ${ms(api.post.database.msPerRequest)} per request, and signs a POST policy. On AWS each Lambda invocation has its own CPU and DynamoDB is a separate service; locally, running dynalite in its own process and the API in more than one process would lift the ceiling. At ${m.cores} cores shared with autocannon itself, this is a measure of the local stand-in more than of the API code.`,
     );
   }
   if (model) {
