@@ -16,6 +16,8 @@ export const sweeper = new sst.aws.CronV2("Sweeper", {
     runtime: "nodejs22.x",
     architecture: "arm64",
     timeout: "60 seconds",
+    // The pipeline module it shares with the worker imports sharp (native, installed).
+    nodejs: { install: ["sharp"] },
     // Uploads: a re-driven job's event names the uploads bucket.
     link: [jobs, queue, uploads],
     permissions: [useKey(dataKey), useKey(messagingKey)],

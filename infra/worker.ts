@@ -17,6 +17,8 @@ export const worker = new sst.aws.Function("Worker", {
   architecture: "arm64",
   memory: "1024 MB",
   timeout: `${WORKER_TIMEOUT_SECONDS} seconds`,
+  // sharp is native: SST installs it for linux/arm64 next to the bundle.
+  nodejs: { install: ["sharp"] },
   // Queue: a failed message's visibility is shortened for exponential backoff.
   link: [jobs, uploads, outputs, model, queue],
   permissions: [

@@ -230,7 +230,13 @@ describe("3. API", () => {
     for (const build of Object.values(handlers)) {
       expect(build.errors).toEqual([]);
       expect(build.exports).toContain("handler");
+      // A native module cannot be bundled: SST must install it for the Lambda's platform.
+      const bundledNative = build.packages.filter(
+        (p) => p === "sharp" || p.startsWith("@img/sharp-"),
+      );
+      expect([build.functionID, bundledNative]).toEqual([build.functionID, []]);
     }
+    expect(handlers.Worker?.install).toContain("sharp");
     expect(linksOf("ApiHandler")).toEqual(
       ["DeadLetterQueue", "Jobs", "Model", "Outputs", "Queue", "StatusToken", "Uploads"].sort(),
     );

@@ -25,7 +25,10 @@ export interface BuildRecord {
   /** The exports of the bundled module, as esbuild's metafile reports them. */
   exports: string[];
   links: Record<string, unknown>;
-  environment?: Record<string, string>;
+  /** Packages SST installs next to the bundle instead of bundling (`nodejs.install`). */
+  install: string[];
+  /** npm packages whose files ended up in the bundle. */
+  packages: string[];
   errors: string[];
 }
 
@@ -47,6 +50,9 @@ async function buildHandler(root: string, input: Json, out: string): Promise<Bui
     handler: input.handler,
     exports: [],
     links: input.links ?? {},
+    // SST normalises `nodejs.install: ["sharp"]` to `{ sharp: "*" }` before it asks to build.
+    install: Object.keys(input.properties?.install ?? {}),
+    packages: [],
     errors: [],
   };
   const parsed = path.posix.parse(input.handler);
@@ -79,11 +85,18 @@ async function buildHandler(root: string, input: Json, out: string): Promise<Bui
       metafile: true,
       logLevel: "silent",
       // The Lambda Node.js runtime ships the AWS SDK v3; `install` packages are added later.
-      external: ["@aws-sdk/*", ...(input.properties?.install ?? [])],
+      external: ["@aws-sdk/*", ...record.install],
       banner: {
         js: 'import { createRequire as artaiCreateRequire } from "node:module"; const require = artaiCreateRequire(import.meta.url);',
       },
     });
+    const packages = Object.keys(result.metafile.inputs)
+      .filter((file) => file.includes("node_modules/"))
+      .map((file) => {
+        const [scope = "", name = ""] = (file.split("node_modules/").pop() ?? "").split("/");
+        return scope.startsWith("@") ? `${scope}/${name}` : scope;
+      });
+    record.packages = [...new Set(packages)].sort();
     const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
     record.exports = output?.exports ?? [];
     if (!record.exports.includes(exportName)) {
