@@ -222,8 +222,12 @@ function unwrapSecrets(value: Json): Json {
   return value;
 }
 
-/** Waits until no resource has been registered for `quietMs`. */
-async function settle(count: () => number, rpc: RpcServer, quietMs = 400, limitMs = 90_000) {
+/**
+ * Waits until no resource has been registered and no RPC answered for `quietMs`. SST creates
+ * many resources inside `apply` callbacks (after a build, a zip, a lookup), so the program
+ * returning does not mean it has finished registering.
+ */
+async function settle(count: () => number, rpc: RpcServer, quietMs = 1500, limitMs = 90_000) {
   const started = Date.now();
   let last = -1;
   let stableSince = Date.now();
