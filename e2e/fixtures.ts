@@ -181,12 +181,11 @@ export async function expectImagesLoaded(scope: Locator) {
     .toBe(true);
 }
 
-/** Saves a full-page screenshot as a test artifact (shown in the HTML report). */
+/** Saves a full-page screenshot as a test artifact: in test-results/ and in the HTML report. */
 export async function snap(page: Page, testInfo: TestInfo, name: string) {
-  await testInfo.attach(name, {
-    body: await page.screenshot({ fullPage: true }),
-    contentType: "image/png",
-  });
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
 /** Runs axe and fails on serious or critical violations, listing them readably. */

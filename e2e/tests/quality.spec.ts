@@ -14,10 +14,10 @@ import {
   UploadPage,
 } from "../fixtures.ts";
 
-/** Presses Tab until `target` has focus, as a keyboard user would; fails if it is never reached. */
-async function tabTo(page: Page, target: Locator, max = 40) {
+/** Presses Tab (or Shift+Tab) until `target` has focus, as a keyboard user would; fails if it is never reached. */
+async function tabTo(page: Page, target: Locator, { backwards = false, max = 40 } = {}) {
   for (let i = 0; i < max; i++) {
-    await page.keyboard.press("Tab");
+    await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
     if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
   }
   throw new Error(`Tab never reached ${target}`);
@@ -70,6 +70,16 @@ test("keyboard only: pick a photo, set options, create, open a comparison and mo
   await page.keyboard.press("Escape");
   await expect(jobPage.dialog).toBeHidden();
   await expect(jobPage.compare(1)).toBeFocused();
+  const id = jobIdFrom(page);
+
+  // "Vary again" from the keyboard: the same original, a new seed, and the lineage says so.
+  await tabTo(page, jobPage.varyAgain, { backwards: true });
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => url.pathname.startsWith("/jobs/") && !url.pathname.endsWith(id));
+  await jobPage.waitForDone();
+  await expect(jobPage.lineage).toContainText(`Made from the original of job ${id.slice(0, 8)}.`);
+  await expect(page.getByText(/^1 variation · Strong · seed \d+$/)).toBeVisible();
+  await expect(page.getByText("1 variation · Strong · seed 2024")).toBeHidden();
 
   // On a fresh page the skip link is the first stop, and it jumps past the header.
   await page.reload();

@@ -206,7 +206,8 @@ export function JobView({ id }: { id: string }) {
         </p>
       </div>
 
-      {connection !== "ok" ? <ConnectionNotice connection={connection} /> : null}
+      {/* Offline is announced by the site-wide banner; this covers an API that doesn't answer. */}
+      {connection === "retrying" ? <ConnectionNotice connection={connection} /> : null}
 
       {failure ? (
         <Notice
