@@ -3,7 +3,7 @@
  * SageMaker endpoint is unreachable from a laptop, so dev sessions skip SageMaker and run
  * the local model server instead (requirement 8 of the infrastructure issue).
  */
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ProgramRun, runProgram } from "./harness.ts";
 
 let run: ProgramRun;
@@ -15,6 +15,8 @@ beforeAll(async () => {
     secrets: { AlertEmail: "alice@artai.test", StatusToken: "dev-token" },
   });
 });
+
+afterAll(() => run?.dispose());
 
 describe("1. stages", () => {
   test("1. a non-production stage is removable: buckets, table and keys are not retained", () => {

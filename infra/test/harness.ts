@@ -15,7 +15,15 @@
  * - Next.js is not built: the program runs in a scratch root where packages/web is the
  *   OpenNext output fixture in test/fixtures/web, every other package is the real one.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -57,8 +65,10 @@ export interface ProgramRun {
   ofType(type: string): Registered[];
   /** The one resource of `type` whose name is `name`; throws if absent. */
   get(type: string, name: string): Registered;
-  /** The resource whose state has `key` equal to `value` (ids and ARNs link resources). */
+  /** The resources of `type` that satisfy `predicate`. */
   find(type: string, predicate: (r: Registered) => boolean): Registered[];
+  /** Stops the RPC server and deletes the scratch root. */
+  dispose(): Promise<void>;
 }
 
 export interface RunOptions {
@@ -369,6 +379,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     },
     find(type, predicate) {
       return ofType(type).filter(predicate);
+    },
+    async dispose() {
+      await rpc.close();
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

@@ -6,7 +6,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   inlineStatements,
   type ProgramRun,
@@ -37,6 +37,8 @@ beforeAll(async () => {
   });
   config = await import("../config.ts");
 });
+
+afterAll(() => run?.dispose());
 
 const arnOf = (type: string, name: string) => run.get(type, name).state.arn as string;
 const lambdaOf = (fn: string) => run.get(LAMBDA, `${fn}Function`);
