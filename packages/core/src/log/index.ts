@@ -1,8 +1,11 @@
 /**
  * Structured JSON logs (Powertools for AWS Lambda). Every line on one job's path carries `jobId`:
- * use `log.appendKeys({ jobId })` at the start of the work and `log.resetKeys()` at the end.
+ * work on a job through `log.createChild()` with `appendKeys({ jobId })`, so concurrent jobs in one
+ * process never share keys.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
+
+export type { Logger };
 
 export const log = new Logger({
   serviceName: "artai",

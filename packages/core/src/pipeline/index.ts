@@ -7,7 +7,7 @@ import { AppError, Retryable } from "../errors/index.ts";
 import * as Image from "../image/index.ts";
 import * as Inference from "../inference/index.ts";
 import * as Job from "../job/index.ts";
-import { log } from "../log/index.ts";
+import { type Logger, log } from "../log/index.ts";
 import * as Metrics from "../metrics/index.ts";
 import * as Queue from "../queue/index.ts";
 import * as Storage from "../storage/index.ts";
@@ -41,47 +41,46 @@ export interface BatchResult {
 export async function processBatch(records: QueueRecord[]): Promise<BatchResult> {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of records) {
+    // One logger per record: where several batches run in one process (the local stack), keys
+    // appended for one job never reach another job's lines.
+    const recordLog = log.createChild();
+    recordLog.appendKeys({ messageId: record.messageId });
     try {
-      await processRecord(record);
+      await processRecord(record, recordLog);
     } catch (error) {
-      log.error("delivery failed; it will be retried", {
-        messageId: record.messageId,
-        error: error as Error,
-      });
+      recordLog.error("delivery failed; it will be retried", { error: error as Error });
       batchItemFailures.push({ itemIdentifier: record.messageId });
-      await retryLater(record);
-    } finally {
-      log.resetKeys();
+      await retryLater(record, recordLog);
     }
   }
   return { batchItemFailures };
 }
 
-async function retryLater(record: QueueRecord) {
+async function retryLater(record: QueueRecord, log: Logger) {
   if (!record.receiptHandle) return;
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? "1");
   try {
     await Queue.backoff(record.receiptHandle, receiveCount);
   } catch (error) {
     // The message still comes back after the visibility timeout; only the backoff is lost.
-    log.warn("could not delay the retry", { messageId: record.messageId, error: error as Error });
+    log.warn("could not delay the retry", { error: error as Error });
   }
 }
 
-async function processRecord(record: QueueRecord) {
+async function processRecord(record: QueueRecord, log: Logger) {
   const message = parseMessage(record.body);
   if (message.kind === "test") {
-    log.info("ignoring s3:TestEvent", { messageId: record.messageId });
+    log.info("ignoring s3:TestEvent");
     return;
   }
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? "1");
   for (const s3 of message.records) {
     if (!s3.eventName.startsWith("ObjectCreated")) continue;
-    await processUpload(s3, receiveCount);
+    await processUpload(s3, receiveCount, log);
   }
 }
 
-async function processUpload(record: S3Record, receiveCount: number) {
+async function processUpload(record: S3Record, receiveCount: number, log: Logger) {
   const key = Storage.decodeEventKey(record.s3.object.key);
   const jobId = Storage.jobIdFromInputKey(key);
   if (!jobId) {
