@@ -103,10 +103,9 @@ async function main() {
       "| concurrent requests | requests | wall | variations/s | vs 1 request (mean of both 1-request runs) |",
     );
     print("| --- | --- | --- | --- | --- |");
-    // 1 request is measured before and after the others and averaged, so that a change in the
-    // machine's other load during the run does not tilt the ratios.
-    const throughput = async (concurrency: number) => {
-      const total = quick ? concurrency : Math.max(4, 2 * concurrency);
+    // The machine may be shared: the concurrency levels are interleaved in rounds, and each
+    // level's rate is the median over the rounds, so drifting outside load does not tilt the ratios.
+    const throughput = async (concurrency: number, total: number) => {
       let next = 0;
       const started = performance.now();
       await Promise.all(
@@ -117,17 +116,27 @@ async function main() {
           }
         }),
       );
-      const seconds = (performance.now() - started) / 1000;
-      return { total, seconds, rate: (total * 4) / seconds };
+      return (total * 4) / ((performance.now() - started) / 1000);
     };
-    const runs = [];
-    for (const concurrency of [1, 2, 4, 1])
-      runs.push({ concurrency, ...(await throughput(concurrency)) });
-    const single = ((runs[0]?.rate ?? 0) + (runs[3]?.rate ?? 0)) / 2;
-    for (const run of runs)
+    const rounds = quick ? 1 : 3;
+    const levels = [
+      { concurrency: 1, total: 2 },
+      { concurrency: 2, total: 4 },
+      { concurrency: 4, total: 4 },
+    ];
+    const rates = levels.map(() => [] as number[]);
+    for (let round = 0; round < rounds; round++)
+      for (const [i, level] of levels.entries())
+        rates[i]?.push(
+          await throughput(level.concurrency, quick ? level.concurrency : level.total),
+        );
+    const single = median(rates[0] ?? []);
+    for (const [i, level] of levels.entries()) {
+      const rate = median(rates[i] ?? []);
       print(
-        `| ${run.concurrency} | ${run.total} | ${run.seconds.toFixed(1)} s | ${run.rate.toFixed(2)} | ${(run.rate / single).toFixed(2)}x |`,
+        `| ${level.concurrency} | ${(rates[i] ?? []).map((r) => r.toFixed(2)).join(", ")} | ${rate.toFixed(2)} | ${(rate / single).toFixed(2)}x |`,
       );
+    }
     print("");
     print(
       `Model-only vs whole /invocations at 512 px: HTTP + decode + encode overhead is ${overheads512.map((o) => `${(o * 100).toFixed(1)} %`).join(" (subtle) and ")} (strong) of model time (median).`,
