@@ -22,6 +22,8 @@ export interface SageMakerRuntime {
   invocations(): Invocation[];
   /** How long the container may take (SageMaker allows 60 s); a fault knob for tests. */
   setTimeoutMs(ms: number): void;
+  /** Sends invocations to another container (a fault injector in a test); `undefined` restores. */
+  setModelUrl(url: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startSageMakerRuntime(input: {
   timeoutMs?: number;
 }): Promise<SageMakerRuntime> {
   let timeoutMs = input.timeoutMs ?? MODEL_TIMEOUT_MS;
+  let modelUrl = input.modelUrl;
   const invocations: Invocation[] = [];
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, errorType: string) => {
@@ -70,7 +73,7 @@ export async function startSageMakerRuntime(input: {
       );
     };
 
-    const target = new URL("/invocations", input.modelUrl);
+    const target = new URL("/invocations", modelUrl);
     const forwarded: Record<string, string> = { "content-length": String(body.length) };
     for (const h of ["content-type", "accept", "x-amzn-sagemaker-custom-attributes"]) {
       const value = req.headers[h];
@@ -116,6 +119,9 @@ export async function startSageMakerRuntime(input: {
     invocations: () => invocations.map((i) => ({ ...i })),
     setTimeoutMs: (ms) => {
       timeoutMs = ms;
+    },
+    setModelUrl: (url) => {
+      modelUrl = url ?? input.modelUrl;
     },
     close: () =>
       new Promise<void>((resolve) => {

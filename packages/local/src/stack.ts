@@ -87,8 +87,8 @@ export interface Stack {
   eventSource: EventSource;
   /** The request metric, its alarm, the alert topic and mailbox, and the status token. */
   ops: Ops;
-  /** The SageMaker Runtime front: its invocation record and its container timeout. */
-  modelEndpoint: Pick<SageMakerRuntime, "invocations" | "setTimeoutMs">;
+  /** The SageMaker Runtime front: its invocation record, and fault knobs for its container. */
+  modelEndpoint: Pick<SageMakerRuntime, "invocations" | "setTimeoutMs" | "setModelUrl">;
   /** The environment the handlers run with (endpoints, links, credentials). */
   env: Record<string, string>;
   /** Stops the model container; `InvokeEndpoint` then fails as it does when a container dies. */

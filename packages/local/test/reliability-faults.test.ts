@@ -1,9 +1,14 @@
 /**
- * Issue 6, point 10: the model is down, slow past its budget, or answering 5xx. Every fault here
- * is made with the real components: the model container is stopped; the SageMaker front is given
- * a budget shorter than one real inference; and the real model, run with one worker and no wait
- * queue, answers `503 Busy` to whatever arrives while it is working. No stand-in server is needed.
+ * Issue 6, point 10: the model is down, slow past its budget, or answering 5xx. The faults are
+ * made with the real components where they can be: the model container is stopped; the SageMaker
+ * front is given a budget shorter than one real inference; the real model, run with one worker
+ * and no wait queue, answers `503 Busy` to whatever arrives while it is working. The real model
+ * cannot be made to fail every request, so for "500 on every delivery" one test points the front
+ * at a fault injector: a few lines of HTTP that answer every invocation with the container
+ * contract's `500 {code:"InternalError"}`.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import * as Job from "@artai/core/job";
 import * as Pipeline from "@artai/core/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,8 +25,9 @@ import {
   waitFor,
 } from "./reliability-helpers.ts";
 
-// A short backoff base so five deliveries take seconds, not the production 10 s, 20 s, 40 s….
-process.env.ARTAI_RETRY_BASE_SECONDS = "0.5";
+// A short backoff base so five deliveries take seconds, not the production 10 s, 20 s, 40 s…
+// (delays are whole seconds, as SQS visibility is: 0, 1, 1, 2, then 4 before the DLQ).
+process.env.ARTAI_RETRY_BASE_SECONDS = "0.25";
 
 let stack: Stack;
 let client: Browser;
@@ -64,9 +70,9 @@ describe("10. the model is down, slow or failing", () => {
     expect(calls).toHaveLength(5); // maxReceiveCount deliveries, each one model call
     expect(calls.every((c) => c.status === 0)).toBe(true);
     const waits = gaps(calls);
-    // 0.5 s base doubling per delivery, rounded to whole seconds as SQS visibility is: 1, 1, 2, 4.
-    expect(waits[3]).toBeGreaterThan(3);
-    expect(waits[3]).toBeGreaterThan((waits[0] ?? 0) * 2);
+    // The backoff grows: about 0, 1, 1 and 2 s between the five deliveries.
+    expect(waits[3]).toBeGreaterThan(1.5);
+    expect(waits[3]).toBeGreaterThan((waits[0] ?? 0) + 1);
     expect(await Job.get(id)).toMatchObject({ status: "failed", attempts: 5 });
     await stack.startModel();
   });
@@ -90,6 +96,37 @@ describe("10. the model is down, slow or failing", () => {
       });
     } finally {
       stack.modelEndpoint.setTimeoutMs(60_000);
+    }
+  });
+
+  it("500 on every call: retried with backoff, then dead-lettered with the job failed", async () => {
+    const injector = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            code: "InternalError",
+            message: "the model failed to process the request",
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => injector.listen(0, "127.0.0.1", r));
+    stack.modelEndpoint.setModelUrl(`http://127.0.0.1:${(injector.address() as AddressInfo).port}`);
+    try {
+      const from = modelCalls(stack);
+      const id = await submit(client, image, "image/png");
+      const job = await finished(client, id, 40_000);
+      expect(job.status).toBe("failed");
+      expect(job.error?.code).toBe("ModelUnavailable");
+      await deadLettered(id);
+      const calls = stack.modelEndpoint.invocations().slice(from);
+      expect(calls.map((c) => c.status)).toEqual([500, 500, 500, 500, 500]);
+      expect(gaps(calls)[3]).toBeGreaterThan(1.5);
+    } finally {
+      stack.modelEndpoint.setModelUrl(undefined);
+      injector.close();
     }
   });
 
