@@ -10,6 +10,11 @@ test("a person turns a photo into variations, compares, downloads, varies it and
   jobPage,
   historyPage,
 }, testInfo) => {
+  const apiCalls: { url: string; at: number }[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/api/"))
+      apiCalls.push({ url: r.url(), at: Date.now() });
+  });
   await uploadPage.goto();
   await snap(page, testInfo, "home");
 
@@ -68,6 +73,16 @@ test("a person turns a photo into variations, compares, downloads, varies it and
 
   await jobPage.waitForDone();
   await expect(jobPage.finalStep).toHaveText("Done");
+  // Live status by long polling: about one request per status change, not one per second.
+  const reads = apiCalls.filter((c) => new URL(c.url).pathname === `/api/jobs/${id}`);
+  const seconds = ((reads.at(-1)?.at ?? 0) - (reads[0]?.at ?? 0)) / 1000;
+  testInfo.annotations.push({
+    type: "job reads",
+    description: `${reads.length} in ${seconds.toFixed(1)} s`,
+  });
+  console.log(`job page reads for ${id}: ${reads.length} requests over ${seconds.toFixed(1)} s`);
+  expect(reads.length).toBeGreaterThanOrEqual(2);
+  expect(reads.length).toBeLessThanOrEqual(3 + Math.ceil(seconds / 25));
   await expect(page.getByText(/^Took/)).toHaveText(/Took \d+:\d\d/);
   await expect(jobPage.variationImages).toHaveCount(2);
   await expectImagesLoaded(page.getByRole("main").getByRole("img"));

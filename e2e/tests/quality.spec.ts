@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Locator, Page } from "@playwright/test";
 import {
   expect,
@@ -9,6 +10,7 @@ import {
   jobIdFrom,
   NOT_AN_IMAGE,
   PHOTO,
+  PORTRAIT_PHOTO,
   snap,
   test,
   UploadPage,
@@ -156,3 +158,37 @@ for (const layout of [
     await check("not-found");
   });
 }
+
+test("a photo can also be dropped on the page or pasted", async ({
+  page,
+  uploadPage,
+}, testInfo) => {
+  await uploadPage.goto();
+  const photo = [...readFileSync(PORTRAIT_PHOTO)];
+
+  // Drop onto the drop zone, as a file dragged from the desktop arrives.
+  const zone = page.getByText("Drop an image here");
+  await zone.evaluate((element, bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], "dropped.jpg", { type: "image/jpeg" }));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      element.dispatchEvent(
+        new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
+    }
+  }, photo);
+  await expect(uploadPage.preview).toHaveAccessibleName("Preview of dropped.jpg");
+  await expect(page.getByText(/720 × 960 px/)).toBeVisible();
+  await snap(page, testInfo, "home-dropped");
+
+  // Paste from the clipboard anywhere on the page replaces it.
+  await page.evaluate((bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], "image.png", { type: "image/png" }));
+    document.dispatchEvent(
+      new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, photo);
+  await expect(uploadPage.preview).toHaveAccessibleName("Preview of image.png");
+  await expect(uploadPage.submit).toBeEnabled();
+});
