@@ -29,6 +29,25 @@ describe("1. stages", () => {
   });
 });
 
+describe("4. storage without a domain", () => {
+  test("4. CORS without a domain allows the CloudFront URL, plus the local Next.js server under sst dev", () => {
+    const distribution = run.get(
+      "aws:cloudfront/distribution:Distribution",
+      "RouterCdnDistribution",
+    );
+    expect(distribution.inputs.aliases ?? []).toEqual([]);
+    for (const name of ["Uploads", "Outputs"]) {
+      const cors = run.get("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", `${name}Cors`);
+      for (const rule of cors.inputs.corsRules) {
+        expect(rule.allowedOrigins).toEqual([
+          `https://${distribution.state.domainName}`,
+          "http://localhost:3000",
+        ]);
+      }
+    }
+  });
+});
+
 describe("8. sst dev", () => {
   test("8. no SageMaker in dev: the model server runs as a DevCommand and the worker's SageMaker Runtime endpoint points at it", () => {
     expect(run.errors).toEqual([]);

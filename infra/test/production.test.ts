@@ -173,6 +173,8 @@ describe("2. edge", () => {
     // Next.js server function built from the OpenNext output of packages/web.
     const siteRoute = dynamic.find((r) => r.inputs.entry?.startsWith("site,"));
     expect(siteRoute?.inputs.entry).toMatch(/^site,[0-9a-f]+,,$/);
+    const builder = run.get("command:local:Command", "WebBuilder");
+    expect(path.relative(run.root, builder.inputs.dir)).toBe(path.join("packages", "web"));
     const server = run.ofType(LAMBDA).find((f) => f.name.startsWith("WebServer"));
     expect(server?.inputs.handler).toMatch(/index\.handler$/);
     const serverBuild = run.rpc.builds.find((b) => b.functionID.startsWith("WebServer"));
