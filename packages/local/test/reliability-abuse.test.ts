@@ -57,11 +57,18 @@ describe("13. rate limits and the open-jobs cap", () => {
     ids.push(again.body.job.id);
   });
 
-  it("reads have their own, larger bucket", async () => {
+  it("reads have their own, larger bucket, and a client cannot pose as other addresses", async () => {
     const reader = new ClientAt(stack.url, "127.0.0.4");
     const started = Date.now();
     const statuses = await Promise.all(
-      Array.from({ length: 50 }, async () => (await reader.request("/api/jobs")).status),
+      // Each request claims another address; the front, as CloudFront does, overwrites the claim.
+      Array.from({ length: 50 }, async (_, i) => {
+        const headers = {
+          "cloudfront-viewer-address": `203.0.113.${i}:443`,
+          "x-forwarded-for": `198.51.100.${i}`,
+        };
+        return (await reader.request("/api/jobs", { headers })).status;
+      }),
     );
     // 40 a minute refill one token every 1.5 s.
     const refilled = Math.floor((Date.now() - started) / 1500);
