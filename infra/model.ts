@@ -11,7 +11,10 @@ import { DEV_MODEL_PORT, isProduction, stage } from "./config.ts";
 import { dataKey } from "./kms.ts";
 import { modelSecurityGroup, vpc } from "./network.ts";
 
-/** The directory the image is built from. */
+/**
+ * The model package. Its Dockerfile builds from the workspace root (pnpm installs the
+ * package's dependencies there), and `Dockerfile.dockerignore` beside it trims the context.
+ */
 export const MODEL_DIR = "packages/model";
 /** The production variant's name; autoscaling addresses it. */
 export const VARIANT_NAME = "AllTraffic";
@@ -44,10 +47,9 @@ function deployModel() {
   });
 
   const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId });
-  const context = path.join($cli.paths.root, MODEL_DIR);
   const image = new dockerbuild.Image("ModelImage", {
-    context: { location: context },
-    dockerfile: { location: path.join(context, "Dockerfile") },
+    context: { location: $cli.paths.root },
+    dockerfile: { location: path.join($cli.paths.root, MODEL_DIR, "Dockerfile") },
     platforms: ["linux/amd64"],
     push: true,
     tags: [$interpolate`${repository.repositoryUrl}:latest`],

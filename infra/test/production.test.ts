@@ -465,14 +465,13 @@ describe("5. queue", () => {
 });
 
 describe("6. model", () => {
-  test("6. the ECR image is built from packages/model and pushed to the model repository", () => {
+  test("6. the ECR image is built from packages/model/Dockerfile and pushed to the model repository", () => {
     const [image] = run.ofType("docker-build:index:Image");
     const repository = run.get("aws:ecr/repository:Repository", "ModelRepository");
-    expect(realpathSync(image?.inputs.context.location)).toBe(
-      path.join(repoRoot, "packages", "model"),
-    );
-    expect(image?.inputs.dockerfile.location).toBe(
-      path.join(image?.inputs.context.location, "Dockerfile"),
+    // packages/model/Dockerfile builds from the workspace root (it installs with pnpm there).
+    expect(image?.inputs.context.location).toBe(run.root);
+    expect(realpathSync(image?.inputs.dockerfile.location)).toBe(
+      path.join(repoRoot, "packages", "model", "Dockerfile"),
     );
     expect(image?.inputs.push).toBe(true);
     expect(image?.inputs.tags[0]).toMatch(new RegExp(`^${repository.state.repositoryUrl}:`));
