@@ -220,6 +220,9 @@ export const jobs = new sst.aws.Dynamo("Jobs", {
     gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
   },
+  // Short-lived items (the API's per-client rate-limit buckets) carry `expiresAt` in epoch
+  // seconds; DynamoDB deletes them after that. Jobs have no such attribute and are kept.
+  ttl: "expiresAt",
   deletionProtection: production,
   transform: {
     table: (args) => {

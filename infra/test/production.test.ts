@@ -410,6 +410,7 @@ describe("4. storage", () => {
     );
     expect(indexes).toEqual({ gsi1: ["gsi1pk", "gsi1sk"], gsi2: ["gsi2pk", "gsi2sk"] });
     expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    expect(table.inputs.ttl).toEqual({ attributeName: "expiresAt", enabled: true });
     expect(table.inputs.serverSideEncryption).toEqual({
       enabled: true,
       kmsKeyArn: arnOf(KEY, "DataKey"),
