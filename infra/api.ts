@@ -3,6 +3,7 @@
  * declared one by one so the API's surface is visible here, and `ANY /api/{proxy+}` sends
  * everything else to the same handler so unknown paths get ArtAI's JSON 404.
  */
+import { REQUEST_ALARM_THRESHOLD } from "./config.ts";
 import { dataKey, useKey } from "./kms.ts";
 import { model } from "./model.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
@@ -39,6 +40,8 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   timeout: "29 seconds",
   // Model: its endpoint name only, for the status page's model metrics (no invoke right).
   link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken, model],
+  // The status page draws the alarm's threshold; keep it the one the alarm uses.
+  environment: { ARTAI_ALARM_THRESHOLD: String(REQUEST_ALARM_THRESHOLD) },
   permissions: [
     useKey(dataKey),
     // GetMetricData cannot be scoped to a resource.

@@ -600,6 +600,10 @@ describe("7. monitoring", () => {
       alarmActions: [topic.state.arn],
       okActions: [topic.state.arn],
     });
+    // The status page charts requests against the same threshold.
+    expect(Number(lambdaOf("ApiHandler").inputs.environment.variables.ARTAI_ALARM_THRESHOLD)).toBe(
+      alarm.inputs.threshold,
+    );
     const email = run
       .ofType("aws:sns/topicSubscription:TopicSubscription")
       .find((s) => s.inputs.protocol === "email");
