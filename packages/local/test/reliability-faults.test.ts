@@ -185,4 +185,33 @@ describe("10. the model is down, slow or failing", () => {
     await queueDrained(stack);
     expect(modelCalls(stack) - from).toBe(1);
   });
+
+  it("an upload whose notification was lost is re-driven by the sweeper; a job whose image never came expires", async () => {
+    await stack.eventSource.stop();
+    const lost = await submit(client, image, "image/png");
+    const never = await client.createJob({
+      contentType: "image/png",
+      size: image.length,
+      variations: 1,
+    });
+    expect(never.status).toBe(201);
+    // The notification for the upload never reaches the worker.
+    for (const m of stack.queues.jobs.receive(10)) stack.queues.jobs.delete(m.receiptHandle ?? "");
+    const from = modelCalls(stack);
+
+    // The sweeper's first run after the upload links (15 minutes) and its grace have run out.
+    // (The worker waits until it is done: at that pretended time, a lease taken now would look old.)
+    const later = Date.now() + 15 * 60_000 + Pipeline.SWEEP_GRACE_MS + 1000;
+    const counts = await Pipeline.sweep(later);
+    expect(counts.redriven).toBe(1);
+    expect(counts.expired).toBeGreaterThanOrEqual(1);
+    stack.eventSource.start();
+
+    expect((await finished(client, lost)).status).toBe("succeeded");
+    const expired = await finished(client, never.body.job.id);
+    expect(expired.status).toBe("failed");
+    expect(expired.error?.code).toBe("UploadExpired");
+    expect(modelCalls(stack) - from).toBe(1);
+    await queueDrained(stack);
+  });
 });
