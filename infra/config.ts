@@ -85,3 +85,6 @@ export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 /** Port of the local model server that `sst dev` starts (SageMaker's container port). */
 export const DEV_MODEL_PORT = 8080;
+
+/** Where `next dev` listens under `sst dev`; the buckets' CORS allows it in dev sessions. */
+export const DEV_SITE_URL = "http://localhost:3000";

@@ -3,7 +3,7 @@
  * with a WAF web ACL and, when the stage has a domain, its ACM certificate and Route 53 alias.
  * Routes are attached in web.ts, once the API and the site exist.
  */
-import { stage } from "./config.ts";
+import { DEV_SITE_URL, stage } from "./config.ts";
 
 /** Requests one IP may make in any 5-minute window before WAF blocks it. */
 export const RATE_LIMIT_PER_IP = 1000;
@@ -21,5 +21,5 @@ export const router = new sst.aws.Router("Router", {
  * `sst dev` runs. The buckets allow CORS for these origins only.
  */
 export const siteOrigins = $dev
-  ? $resolve([router.url]).apply(([url]) => [url, "http://localhost:3000"])
+  ? $resolve([router.url]).apply(([url]) => [url, DEV_SITE_URL])
   : $resolve([router.url]).apply(([url]) => [url]);

@@ -3,6 +3,7 @@
  * the HTTP API, everything else to Next.js.
  */
 import { api } from "./api.ts";
+import { DEV_SITE_URL } from "./config.ts";
 import { router } from "./edge.ts";
 
 /** CloudFront sends `/api` and everything under it to the HTTP API, path unchanged. */
@@ -11,4 +12,8 @@ router.route("/api", api.url);
 export const web = new sst.aws.Nextjs("Web", {
   path: "packages/web",
   router: { instance: router },
+  // Under `sst dev` the site runs as `next dev` on the laptop, outside CloudFront; it gets
+  // the API's URL so that `/api/*` can be proxied there (a rewrite in packages/web).
+  environment: $dev ? { ARTAI_API_URL: api.url } : {},
+  dev: { command: "pnpm run dev", url: DEV_SITE_URL, title: "Web" },
 });

@@ -77,6 +77,12 @@ describe("8. sst dev", () => {
     const target = run.rpc.targets.find((t) => t.functionID === "Worker");
     expect(target?.handler).toBe("packages/functions/src/worker.handler");
     expect(target?.links.Model).toMatchObject({ endpointName: expect.any(String) });
+    // `next dev` runs on the laptop and is told where the API is, to proxy `/api/*` there.
+    const site = run.get("sst:aws:Nextjs", "Web").outputs?._dev;
+    expect(site).toMatchObject({ command: "pnpm run dev", directory: "packages/web" });
+    expect(site.environment.ARTAI_API_URL).toBe(
+      run.get("aws:apigatewayv2/api:Api", "ApiApi").state.apiEndpoint,
+    );
     // Other functions never see the local model.
     const api = run.get("aws:lambda/function:Function", "ApiHandlerFunction");
     expect(api.inputs.environment.variables.AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME).toBeUndefined();
