@@ -54,17 +54,36 @@ test("a person turns a photo into variations, compares, downloads, varies it and
     .poll(async () => (await page.request.get(`/api/jobs/${abandonedId}`)).status())
     .toBe(404);
 
-  // Full speed: the real upload.
+  // The connection to the object store drops mid-upload: the page says so in words, keeps the
+  // photo and options, removes the half-made job, and "Try again" starts afresh.
   await cdp.send("Network.emulateNetworkConditions", {
     offline: false,
     latency: 0,
     downloadThroughput: -1,
     uploadThroughput: -1,
   });
+  const site = new URL(page.url()).origin;
+  const offSite = (url: URL) => url.origin !== site;
+  await page.route(offSite, (route) =>
+    route.request().method() === "POST" ? route.abort("connectionreset") : route.continue(),
+  );
+  const droppedJob = page.waitForResponse(
+    (r) => r.url().endsWith("/api/jobs") && r.request().method() === "POST",
+  );
+  await uploadPage.submit.click();
+  const droppedId = ((await (await droppedJob).json()) as { job: { id: string } }).job.id;
+  await expect(uploadPage.alert).toContainText("The connection dropped during the upload");
+  await expect(uploadPage.preview).toBeVisible();
+  await snap(page, testInfo, "home-upload-dropped");
+  await page.unroute(offSite);
+  await expect
+    .poll(async () => (await page.request.get(`/api/jobs/${droppedId}`)).status())
+    .toBe(404);
+
   const stored = page.waitForResponse(
     (r) => r.request().method() === "POST" && !r.url().includes("/api/"),
   );
-  await uploadPage.submit.click();
+  await uploadPage.alert.getByRole("button", { name: "Try again" }).click();
   expect((await stored).status()).toBe(204);
   await page.waitForURL(/\/jobs\//);
   const id = jobIdFrom(page);

@@ -9,6 +9,7 @@ import { ACCEPTED_TYPES, LIMITS_IN_WORDS, MAX_SEED, MAX_VARIATIONS } from "@/lib
 import { type Explanation, explain } from "@/lib/messages.ts";
 import type { Strength } from "@/lib/types.ts";
 import { UploadError, uploadFile } from "@/lib/upload.ts";
+import { whenOnline } from "@/lib/use-online.ts";
 import { Button, Notice, Spinner } from "./ui.tsx";
 
 type Phase =
@@ -23,6 +24,20 @@ const strengths: { value: Strength; label: string; hint: string }[] = [
   { value: "subtle", label: "Subtle", hint: "Keeps the picture, refreshes texture and detail" },
   { value: "strong", label: "Strong", hint: "A bolder reinterpretation" },
 ];
+
+/** Deletes a job whose upload never finished; if the connection is down, once it is back. */
+async function discard(jobId: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await deleteJob(jobId);
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.isNetwork)) return;
+      await whenOnline();
+      await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
+    }
+  }
+}
 
 /** The home page's upload flow: pick or drop or paste, check, choose options, upload with progress. */
 export function Uploader() {
@@ -129,7 +144,7 @@ export function Uploader() {
       cancelRef.current = null;
       setPhase({ kind: "ready" });
       // A job whose upload never finished would wait forever; remove it so History stays honest.
-      if (jobId) void deleteJob(jobId).catch(() => undefined);
+      if (jobId) void discard(jobId);
       if (error instanceof UploadError && error.code === "Cancelled") {
         setNotice("Upload cancelled. Nothing was sent to ArtAI.");
       } else if (error instanceof UploadError && error.code === "NetworkError") {
