@@ -41,7 +41,8 @@ export interface ModelServer {
   port: number;
   /** Resolves once every worker has its weights loaded (when /ping starts answering 200). */
   ready: Promise<void>;
-  close(): Promise<void>;
+  /** Stops accepting requests, waits up to graceMs (default 30 s) for those in progress, then stops. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface InvocationResponse {
@@ -227,8 +228,15 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     }
   };
 
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
   const server = createServer((req, res) => {
     const started = performance.now();
+    inFlight++;
+    res.once("close", () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const handle = async () => {
       if (path === "/ping") {
@@ -274,9 +282,17 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     url: `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`,
     port,
     ready: pool.ready,
-    close: async () => {
+    close: async (graceMs = 30_000) => {
+      // Stop accepting, let requests in progress finish (up to graceMs), then stop the workers.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0)
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, graceMs).unref();
+        });
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
       await pool.close();
     },
   };

@@ -33,7 +33,20 @@ describe("serve entry", () => {
     expect(body.variations).toHaveLength(1);
   });
 
-  it("exits cleanly on SIGTERM", async () => {
-    expect(await server.stop()).toBe(0);
+  it("on SIGTERM, finishes the request in progress, then exits cleanly", async () => {
+    const inProgress = fetch(`${server.url}/invocations`, {
+      method: "POST",
+      body: await png({ width: 400, height: 300 }),
+      headers: {
+        "content-type": "image/png",
+        "x-amzn-sagemaker-custom-attributes": "variations=4;strength=strong",
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exited = server.stop();
+    const response = await inProgress;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { variations: unknown[] }).variations).toHaveLength(4);
+    expect(await exited).toBe(0);
   });
 });
