@@ -23,8 +23,22 @@ export const API_ROUTES = [
 /** The operator token that unlocks `/api/status` (and the status page). */
 export const statusToken = new sst.Secret("StatusToken");
 
+/**
+ * Account-wide ceiling for the API, behind WAF's per-IP limit: it also covers the API's own
+ * `execute-api` URL, which does not pass through CloudFront.
+ */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
 export const api = new sst.aws.ApiGatewayV2("Api", {
   accessLog: { retention: "1 month" },
+  transform: {
+    stage: (args) => {
+      args.defaultRouteSettings = {
+        throttlingRateLimit: API_THROTTLE.rateLimit,
+        throttlingBurstLimit: API_THROTTLE.burstLimit,
+      };
+    },
+  },
 });
 
 /**

@@ -193,6 +193,13 @@ describe("3. API", () => {
   test("3. HTTP API (API Gateway v2) routes the API contract to the api handler", () => {
     const api = run.get("aws:apigatewayv2/api:Api", "ApiApi");
     expect(api.inputs.protocolType).toBe("HTTP");
+    // The stage throttles every route, including calls to the API's own URL that skip WAF.
+    const stage = run.get("aws:apigatewayv2/stage:Stage", "ApiStage");
+    expect(stage.inputs.apiId).toBe(api.id);
+    expect(stage.inputs.defaultRouteSettings.throttlingRateLimit).toBeGreaterThan(0);
+    expect(stage.inputs.defaultRouteSettings.throttlingBurstLimit).toBeGreaterThanOrEqual(
+      stage.inputs.defaultRouteSettings.throttlingRateLimit,
+    );
     const routes = run.ofType("aws:apigatewayv2/route:Route");
     const keys = routes.map((r) => r.inputs.routeKey);
     for (const key of [
