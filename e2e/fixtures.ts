@@ -219,7 +219,18 @@ export const test = base.extend<{
   uploadPage: UploadPage;
   jobPage: JobPage;
   historyPage: HistoryPage;
+  noPageErrors: undefined;
 }>({
+  // Every test also fails on an uncaught exception in the page (a crash the person would not see).
+  noPageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(`${error.name}: ${error.message}`));
+      await use(undefined);
+      expect(errors, "uncaught errors in the page").toEqual([]);
+    },
+    { auto: true },
+  ],
   uploadPage: async ({ page }, use) => use(new UploadPage(page)),
   jobPage: async ({ page }, use) => use(new JobPage(page)),
   historyPage: async ({ page }, use) => use(new HistoryPage(page)),
