@@ -2,10 +2,11 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
-import { ApiError, deleteJob, listJobs } from "@/lib/api.ts";
+import { ApiError, deleteJob, getJob, listJobs } from "@/lib/api.ts";
 import { formatRelative, shortId } from "@/lib/format.ts";
 import { explain } from "@/lib/messages.ts";
-import type { Job } from "@/lib/types.ts";
+import { isTerminal, type Job } from "@/lib/types.ts";
+import { LONG_POLL_SECONDS } from "@/lib/use-job.ts";
 import { Button, buttonStyles, Notice, Spinner } from "./ui.tsx";
 
 const statusStyles: Record<Job["status"], string> = {
@@ -52,6 +53,33 @@ export function HistoryList() {
       window.removeEventListener("online", onOnline);
     };
   }, [load]);
+
+  // Unfinished jobs update in place: one long poll per unfinished job (at most three), so the list
+  // costs a request per status change rather than a reload every few seconds.
+  const pendingIds = (jobs ?? [])
+    .filter((job) => !isTerminal(job))
+    .slice(0, 3)
+    .map((job) => job.id)
+    .join(",");
+  useEffect(() => {
+    if (!pendingIds) return;
+    const controller = new AbortController();
+    for (const id of pendingIds.split(",")) {
+      void (async () => {
+        for (let failures = 0; failures < 5 && !controller.signal.aborted; ) {
+          try {
+            const next = await getJob(id, { wait: LONG_POLL_SECONDS, signal: controller.signal });
+            setJobs((list) => list?.map((job) => (job.id === id ? next : job)) ?? null);
+            if (isTerminal(next)) return;
+          } catch {
+            failures += 1;
+            await new Promise((resolve) => setTimeout(resolve, 2000 * 2 ** failures));
+          }
+        }
+      })();
+    }
+    return () => controller.abort();
+  }, [pendingIds]);
 
   // Thumbnails are presigned links that expire; a broken one means the list is stale.
   const onThumbError = useCallback(() => {
