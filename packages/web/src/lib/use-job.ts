@@ -66,7 +66,13 @@ export function useJob(id: string) {
           }
         } catch (error) {
           if (signal.aborted) return;
-          if (error instanceof ApiError && error.status === 404) {
+          // 404 (unknown, deleted, or someone else's) and other refusals won't change by retrying.
+          if (
+            error instanceof ApiError &&
+            error.status >= 400 &&
+            error.status < 500 &&
+            ![408, 429].includes(error.status)
+          ) {
             setFatal(error);
             return;
           }
