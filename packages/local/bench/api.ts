@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { type CpuShare, profileCpu } from "./profile.ts";
 import { summarize } from "./stats.ts";
 import type { Trace } from "./trace.ts";
 
@@ -35,6 +36,8 @@ export interface LoadResult {
 
 export interface ApiResults {
   post: LoadResult;
+  /** Where the stack process's CPU went during a separate, shorter POST load under the V8 profiler. */
+  postProfile: { durationS: number; shares: CpuShare[] };
   get: LoadResult;
   /** Environment the bench set for the API (rate limits raised so they do not cap the bench). */
   env: Record<string, string>;
@@ -179,6 +182,27 @@ export async function benchApi(input: {
   progress(
     `api: POST ${Math.round(post.requestsPerSecond)} req/s, p50 ${post.latencyMs.p50} ms, p99 ${post.latencyMs.p99} ms, non-2xx ${post.non2xx}`,
   );
+  // A separate, shorter run under the profiler (sampling slows the process a little, so these
+  // figures are not the ones reported above).
+  const profileS = Math.max(3, Math.round(input.durationS / 3));
+  progress(`api: POST /api/jobs again for ${profileS} s under the CPU profiler…`);
+  const postProfile = await profileCpu(() =>
+    load({
+      url: `${base}/api/jobs`,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contentType: "image/jpeg", size: 250_000, variations: 4 }),
+      connections: input.connections,
+      durationS: profileS,
+    }),
+  );
+  await input.trace.apiIdle();
+  progress(
+    `api: POST CPU by origin: ${postProfile.shares
+      .slice(0, 5)
+      .map((c) => `${c.name} ${Math.round(c.share * 100)}%`)
+      .join(", ")}`,
+  );
   progress(`api: GET /api/jobs/{id}, ${input.connections} connections for ${input.durationS} s…`);
   const get = await measured(input.trace, "GET /api/jobs/{id}", input.connections, () =>
     load({
@@ -192,5 +216,10 @@ export async function benchApi(input: {
   progress(
     `api: GET ${Math.round(get.requestsPerSecond)} req/s, p50 ${get.latencyMs.p50} ms, p99 ${get.latencyMs.p99} ms, non-2xx ${get.non2xx}`,
   );
-  return { post, get, env: input.env };
+  return {
+    post,
+    postProfile: { durationS: profileS, shares: postProfile.shares.slice(0, 12) },
+    get,
+    env: input.env,
+  };
 }

@@ -1,7 +1,7 @@
 /** Runs bench helper scripts in their own Node processes and collects their one-line results. */
-import { spawn } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { ChildJob, ChildResult } from "./model-child.ts";
+import type { ChildMode, ChildReply, ChildRequest } from "./model-child.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 
@@ -29,14 +29,55 @@ export function runNode(
   });
 }
 
-/** The model baseline (`bare`) or the model-only engine time (`engine`), in a fresh process. */
-export async function runModelChild(job: ChildJob): Promise<ChildResult> {
-  const { code, stdout, stderr } = await runNode(`${BENCH_DIR}model-child.ts`, [
-    JSON.stringify(job),
-  ]);
-  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  if (code !== 0 || !line) {
-    throw new Error(`model-child ${job.mode} failed (${code}): ${stderr.slice(-2000)}`);
-  }
-  return JSON.parse(line.slice("RESULT ".length)) as ChildResult;
+export interface ModelChild {
+  loadMs: number;
+  /** One sample: `variations` applies to `engine`; `bare` runs one predict. */
+  sample(
+    path: string,
+    variations?: number,
+    seed?: number,
+  ): Promise<{ ms: number; scale: number; lowSize: [number, number] }>;
+  stats(): Promise<{ peakRssBytes: number; threads: number; backend: string }>;
+  close(): void;
+}
+
+/** Starts the baseline (`bare`) or model-only (`engine`) helper process and waits until it is loaded. */
+export async function startModelChild(mode: ChildMode): Promise<ModelChild> {
+  const child = fork(`${BENCH_DIR}model-child.ts`, [mode], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const next = () =>
+    new Promise<ChildReply>((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`model-child ${mode} exited (${code}): ${stderr}`));
+      child.once("exit", onExit);
+      child.once("message", (reply: ChildReply) => {
+        child.off("exit", onExit);
+        if (reply.type === "error") reject(new Error(`model-child ${mode}: ${reply.message}`));
+        else resolve(reply);
+      });
+    });
+  const ready = await next();
+  if (ready.type !== "ready") throw new Error(`model-child ${mode} did not start`);
+  const ask = async <T extends ChildReply["type"]>(request: ChildRequest, type: T) => {
+    const reply = next();
+    child.send(request);
+    const answer = await reply;
+    if (answer.type !== type) throw new Error(`model-child ${mode} answered ${answer.type}`);
+    return answer as Extract<ChildReply, { type: T }>;
+  };
+  return {
+    loadMs: ready.loadMs,
+    sample: (path, variations = 1, seed = 0) =>
+      ask({ type: "sample", path, variations, seed }, "sample"),
+    stats: () => ask({ type: "stats" }, "stats"),
+    close: () => {
+      child.kill();
+    },
+  };
 }

@@ -47,32 +47,40 @@ export async function benchGrowth(input: {
   progress: (line: string) => void;
 }): Promise<GrowthResults> {
   const { ctx, progress } = input;
-  const bySize: GrowthPoint[] = [];
+  // Rounds over all sizes (and then all counts) rather than all repetitions of one at a time, so a
+  // change in the machine's load is spread over every point instead of landing on one.
+  const photos = new Map<number, Photo>();
+  for (const mp of input.megapixels) photos.set(mp, await photoOfMegapixels(mp));
+  const sizeJobs = new Map<number, JobSample[]>(input.megapixels.map((mp) => [mp, []]));
   const sizeBudget = input.budget.share(0.6);
-  for (const mp of input.megapixels) {
-    const photo = await photoOfMegapixels(mp);
-    const jobs: JobSample[] = [];
-    for (let r = 0; sizeBudget.more(r, input.reps.min, input.reps.max); r++) {
-      jobs.push(
-        await runJob(ctx, photo, { variations: input.sizeVariations, seed: 300 + r, alone: true }),
-      );
+  for (let r = 0; sizeBudget.more(r, input.reps.min, input.reps.max); r++) {
+    for (const mp of input.megapixels) {
+      const job = await runJob(ctx, photos.get(mp) as Photo, {
+        variations: input.sizeVariations,
+        seed: 300 + r,
+        alone: true,
+      });
+      sizeJobs.get(mp)?.push(job);
+      progress(`growth: ${mp} MP, round ${r + 1} → ${Math.round(job.succeededMs)} ms`);
     }
-    const p = point(mp, `${mp} MP (${photo.width}×${photo.height})`, photo, jobs);
-    bySize.push(p);
-    progress(
-      `growth: ${p.label}, ${(photo.bytes.length / 1e6).toFixed(2)} MB JPEG → ${Math.round(p.medianMs)} ms`,
-    );
   }
-  const byVariations: GrowthPoint[] = [];
-  for (let n = 1; n <= 4; n++) {
-    const jobs: JobSample[] = [];
-    for (let r = 0; input.budget.more(r, input.reps.min, input.reps.max); r++) {
-      jobs.push(await runJob(ctx, input.photo512, { variations: n, seed: 400 + r, alone: true }));
+  const bySize = input.megapixels.map((mp) => {
+    const photo = photos.get(mp) as Photo;
+    return point(mp, `${mp} MP (${photo.width}×${photo.height})`, photo, sizeJobs.get(mp) ?? []);
+  });
+
+  const counts = [1, 2, 3, 4];
+  const countJobs = new Map<number, JobSample[]>(counts.map((n) => [n, []]));
+  for (let r = 0; input.budget.more(r, input.reps.min, input.reps.max); r++) {
+    for (const n of counts) {
+      const job = await runJob(ctx, input.photo512, { variations: n, seed: 400 + r, alone: true });
+      countJobs.get(n)?.push(job);
+      progress(`growth: ${n} variation(s), round ${r + 1} → ${Math.round(job.succeededMs)} ms`);
     }
-    const p = point(n, `${n} variation${n > 1 ? "s" : ""}`, input.photo512, jobs);
-    byVariations.push(p);
-    progress(`growth: ${p.label} of ${input.photo512.label} → ${Math.round(p.medianMs)} ms`);
   }
+  const byVariations = counts.map((n) =>
+    point(n, `${n} variation${n > 1 ? "s" : ""}`, input.photo512, countJobs.get(n) ?? []),
+  );
   return {
     bySize: { variations: input.sizeVariations, points: bySize },
     byVariations: { photo: input.photo512.label, points: byVariations },

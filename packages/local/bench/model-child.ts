@@ -1,5 +1,7 @@
 /**
- * Runs in its own process, so its memory and CPU are its own:
+ * A helper process (forked with an IPC channel), so its memory and CPU are its own. It serves one
+ * of two kinds of sample, one at a time, so the bench can interleave them with the samples they
+ * are compared with (both then see the same load on a shared machine):
  *
  * - `bare`: the baseline. The same ESRGAN-slim weights the model server uses, loaded from their npm
  *   package and driven the plain way: one `tf.loadLayersModel`, then `model.predict` on the wasm
@@ -7,8 +9,6 @@
  * - `engine`: the model-only time of a job: the model package's own worker (one thread, as one
  *   request gets in the container) on the input its server would decode, with no HTTP, WebP
  *   encoding, queue, storage or database around it.
- *
- * Reads a JSON job from argv[2] and prints one JSON line of results.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -18,30 +18,17 @@ import { WorkerPool } from "@artai/model/pool";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
-export interface ChildCase {
-  label: string;
-  /** An image file (the same bytes the server is sent). */
-  path: string;
-  reps: number;
-  /** engine only: variations per rep. */
-  variations?: number;
-}
+export type ChildMode = "bare" | "engine";
 
-export interface ChildJob {
-  mode: "bare" | "engine";
-  strength: "subtle" | "strong";
-  cases: ChildCase[];
-}
+export type ChildRequest =
+  | { type: "sample"; path: string; variations: number; seed: number }
+  | { type: "stats" };
 
-export interface ChildResult {
-  mode: "bare" | "engine";
-  backend: string;
-  threads: number;
-  loadMs: number;
-  /** Per case: milliseconds per sample (bare: one predict; engine: one request of `variations`), warm-up excluded. */
-  cases: { label: string; scale?: number; lowSize: [number, number]; samplesMs: number[] }[];
-  peakRssBytes: number;
-}
+export type ChildReply =
+  | { type: "ready"; loadMs: number }
+  | { type: "sample"; ms: number; scale: number; lowSize: [number, number] }
+  | { type: "stats"; peakRssBytes: number; threads: number; backend: string }
+  | { type: "error"; message: string };
 
 const require = createRequire(import.meta.url);
 /** The folder of an installed package (some do not export their package.json). */
@@ -73,91 +60,97 @@ async function loadBare(scale: number): Promise<tf.LayersModel> {
   );
 }
 
-async function bare(job: ChildJob): Promise<ChildResult> {
+interface Sampler {
+  loadMs: number;
+  sample(path: string, variations: number, seed: number): Promise<ChildReply>;
+}
+
+async function bare(): Promise<Sampler> {
+  const t0 = performance.now();
   setWasmPaths(`${packageDir("@tensorflow/tfjs-backend-wasm")}/dist/`);
   await tf.setBackend("wasm");
   await tf.ready();
-  // The container picks the generator's scale per image; the baseline loads the same one.
+  // The container picks the generator's scale per image; the baseline loads the same ones.
   const models = new Map<number, tf.LayersModel>();
-  let loadMs = 0;
-  const cases: ChildResult["cases"] = [];
-  for (const c of job.cases) {
-    // The same low-resolution input, and scale, the server would hand its generator.
-    const { low, scale } = await decode(readFileSync(c.path));
-    let model = models.get(scale);
-    if (!model) {
-      const t0 = performance.now();
-      model = await loadBare(scale);
-      loadMs += performance.now() - t0;
-      models.set(scale, model);
-    }
-    const generator = model;
-    const input = tf.tensor4d(Float32Array.from(low.pixels), [1, low.height, low.width, 3]);
-    const predict = async () => {
-      const output = generator.predict(input) as tf.Tensor;
-      await output.data();
-      output.dispose();
-    };
-    await predict(); // warm-up at this size
-    const samplesMs: number[] = [];
-    for (let i = 0; i < c.reps; i++) {
+  for (const scale of [3, 4]) models.set(scale, await loadBare(scale));
+  const warmed = new Set<string>();
+  return {
+    loadMs: performance.now() - t0,
+    async sample(path) {
+      // The same low-resolution input, and scale, the server would hand its generator.
+      const { low, scale } = await decode(readFileSync(path));
+      const model = models.get(scale);
+      if (!model) throw new Error(`no x${scale} weights`);
+      const input = tf.tensor4d(Float32Array.from(low.pixels), [1, low.height, low.width, 3]);
+      const predict = async () => {
+        const output = model.predict(input) as tf.Tensor;
+        await output.data();
+        output.dispose();
+      };
+      if (!warmed.has(path)) {
+        await predict(); // the first run at a size builds the wasm kernels' buffers
+        warmed.add(path);
+      }
       const t = performance.now();
       await predict();
-      samplesMs.push(performance.now() - t);
-    }
-    input.dispose();
-    cases.push({ label: c.label, scale, lowSize: [low.width, low.height], samplesMs });
-  }
-  return {
-    mode: "bare",
-    backend: tf.getBackend(),
-    threads: threadsCount(),
-    loadMs,
-    cases,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      const ms = performance.now() - t;
+      input.dispose();
+      return { type: "sample", ms, scale, lowSize: [low.width, low.height] };
+    },
   };
 }
 
-async function engine(job: ChildJob): Promise<ChildResult> {
+async function engine(): Promise<Sampler> {
   // The model package's own worker pool with one worker: its generator, perturbation and detail
   // layer exactly as the container runs them, minus HTTP and the WebP encodes.
   const t0 = performance.now();
   const pool = new WorkerPool({ workers: 1, maxQueue: 1, generator: "esrgan-slim" });
   await pool.ready;
-  const loadMs = performance.now() - t0;
-  const cases: ChildResult["cases"] = [];
-  const render = async (bytes: Buffer, variations: number, seed: number) => {
-    const input = await decode(bytes);
+  const warmed = new Set<string>();
+  const render = async (path: string, variations: number, seed: number) => {
+    const input = await decode(readFileSync(path));
     const t = performance.now();
-    await pool.run({ ...input, strength: job.strength, seed, variations }, () => {});
-    return { ms: performance.now() - t, low: input.low };
+    await pool.run({ ...input, strength: "subtle", seed, variations }, () => {});
+    return { ms: performance.now() - t, input };
   };
-  for (const c of job.cases) {
-    const bytes = readFileSync(c.path);
-    const { low } = await render(bytes, 1, 0); // warm-up at this size
-    const samplesMs: number[] = [];
-    for (let i = 0; i < c.reps; i++) {
-      samplesMs.push((await render(bytes, c.variations ?? 1, 42 + i)).ms);
-    }
-    cases.push({ label: c.label, lowSize: [low.width, low.height], samplesMs });
-  }
-  await pool.close();
   return {
-    mode: "engine",
-    backend: "wasm",
-    threads: 1,
-    loadMs,
-    cases,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    loadMs: performance.now() - t0,
+    async sample(path, variations, seed) {
+      if (!warmed.has(path)) {
+        await render(path, 1, 0);
+        warmed.add(path);
+      }
+      const { ms, input } = await render(path, variations, seed);
+      return {
+        type: "sample",
+        ms,
+        scale: input.scale,
+        lowSize: [input.low.width, input.low.height],
+      };
+    },
   };
 }
 
 function threadsCount(): number {
-  const backend = tf.backend() as unknown as { getThreadsCount?: () => number };
-  return backend.getThreadsCount?.() ?? 1;
+  const backend = tf.backend() as unknown as { getThreadsCount?: () => number } | undefined;
+  return backend?.getThreadsCount?.() ?? 1;
 }
 
-const job = JSON.parse(process.argv[2] ?? "{}") as ChildJob;
-const result = job.mode === "bare" ? await bare(job) : await engine(job);
-process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
-process.exit(0);
+const send = (reply: ChildReply) => process.send?.(reply);
+const mode = process.argv[2] as ChildMode;
+const sampler = mode === "bare" ? await bare() : await engine();
+process.on("message", (request: ChildRequest) => {
+  const answer = async (): Promise<ChildReply> =>
+    request.type === "stats"
+      ? {
+          type: "stats",
+          peakRssBytes: process.resourceUsage().maxRSS * 1024,
+          threads: mode === "bare" ? threadsCount() : 1,
+          backend: "wasm",
+        }
+      : sampler.sample(request.path, request.variations, request.seed);
+  answer().then(send, (error: unknown) =>
+    send({ type: "error", message: error instanceof Error ? (error.stack ?? "") : String(error) }),
+  );
+});
+send({ type: "ready", loadMs: sampler.loadMs });

@@ -4,28 +4,33 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runModelChild } from "./children.ts";
-import type { ChildResult } from "./model-child.ts";
+import { startModelChild } from "./children.ts";
 import { makePhoto } from "./photos.ts";
 import { type Budget, coresUsed, peakRssBytes, type Summary, summarize } from "./stats.ts";
 
 export interface ModelCase {
   longSide: number;
+  /** Generator scale the container chose for this size (the baseline uses the same weights). */
+  scale: number;
   samplesMs: number[];
   /** The generator's own time per variation, as the container reports it. */
   engineMs: number[];
+  /** Bare predict, each taken right after the container sample of the same index. */
+  bareMs: number[];
   summary: Summary;
   engineSummary: Summary;
   bareSummary: Summary;
   /** Container per-variation median ÷ bare predict median. */
   ratioToBare: number;
+  /** Median of the per-pair ratios (container sample ÷ the bare sample taken next to it). */
+  pairedRatioToBare: number;
 }
 
 export interface ModelResults {
   workers: number;
   cases: ModelCase[];
-  bare: ChildResult;
-  /** Sequential requests: cores the container kept busy. */
+  bare: { loadMs: number; peakRssBytes: number; threads: number; backend: string };
+  /** One request at a time: cores the container kept busy while it worked. */
   sequentialCores: number;
   /** One request of 4 variations at 512 px (one job's work), one at a time. */
   fourAt512Ms: number[];
@@ -85,28 +90,57 @@ export async function benchModel(input: {
     writeFileSync(join(input.dir, `model-${side}.jpg`), photo.bytes);
   }
 
-  const measured: { side: number; samplesMs: number[]; engineMs: number[] }[] = [];
-  let sequentialCores = 0;
+  progress("model: starting the baseline (bare tfjs predict, own process)…");
+  const bare = await startModelChild("bare");
+  const cases: ModelCase[] = [];
+  let bareStats: Awaited<ReturnType<typeof bare.stats>> | undefined;
+  let cpuMs = 0;
+  let wallMs = 0;
   // Shares of what is left for each size, so the larger sizes still get their samples.
   const shares: Record<number, number> = { 256: 0.12, 512: 0.3, 1024: 0.5 };
-  for (const side of sizes) {
-    const bytes = photos.get(side) as Buffer;
-    await invoke(modelUrl, bytes, 1, 999); // warm-up at this size
-    const samplesMs: number[] = [];
-    const engineMs: number[] = [];
-    const budget = input.budget.share(shares[side] ?? 0.3);
-    const run = await coresUsed(input.modelPid, async () => {
+  try {
+    for (const side of sizes) {
+      const bytes = photos.get(side) as Buffer;
+      const path = join(input.dir, `model-${side}.jpg`);
+      await invoke(modelUrl, bytes, 1, 999); // warm-up at this size
+      const samplesMs: number[] = [];
+      const engineMs: number[] = [];
+      const bareMs: number[] = [];
+      let scale = 0;
+      const budget = input.budget.share(shares[side] ?? 0.3);
+      // Container and baseline take turns, so both see the same load on a shared machine.
       for (let i = 0; budget.more(i, input.reps.min, input.reps.max); i++) {
-        const { ms, timings } = await invoke(modelUrl, bytes, 1, i);
-        samplesMs.push(ms);
-        engineMs.push(timings.modelMs);
+        const one = await coresUsed(input.modelPid, () => invoke(modelUrl, bytes, 1, i));
+        cpuMs += one.cpuMs;
+        wallMs += one.wallMs;
+        samplesMs.push(one.result.ms);
+        engineMs.push(one.result.timings.modelMs);
+        const b = await bare.sample(path);
+        bareMs.push(b.ms);
+        scale = b.scale;
       }
-    });
-    if (side === 512) sequentialCores = run.cores;
-    measured.push({ side, samplesMs, engineMs });
-    progress(
-      `model ${side} px: median ${Math.round(summarize(samplesMs).p50)} ms per variation (${samplesMs.length} runs)`,
-    );
+      const summary = summarize(samplesMs);
+      const bareSummary = summarize(bareMs);
+      const c: ModelCase = {
+        longSide: side,
+        scale,
+        samplesMs,
+        engineMs,
+        bareMs,
+        summary,
+        engineSummary: summarize(engineMs),
+        bareSummary,
+        ratioToBare: summary.p50 / bareSummary.p50,
+        pairedRatioToBare: summarize(samplesMs.map((ms, i) => ms / (bareMs[i] as number))).p50,
+      };
+      cases.push(c);
+      progress(
+        `model ${side} px: container ${Math.round(summary.p50)} ms per variation vs bare predict ${Math.round(bareSummary.p50)} ms → ${c.ratioToBare.toFixed(2)}× (${samplesMs.length} pairs)`,
+      );
+    }
+  } finally {
+    bareStats = await bare.stats().catch(() => undefined);
+    bare.close();
   }
 
   // One job's work (4 variations of 512 px) one request at a time, then several at once: how many
@@ -124,43 +158,16 @@ export async function benchModel(input: {
   progress(
     `model concurrency: ${requests}×4 variations in ${Math.round(burst.wallMs)} ms, ${burst.cores.toFixed(2)} cores busy, ${throughputRatio.toFixed(2)}× the sequential throughput`,
   );
-
-  progress("model baseline: the same weights through a bare tfjs predict (separate process)…");
-  const bare = await runModelChild({
-    mode: "bare",
-    strength: "subtle",
-    // As many samples as the container got at each size.
-    cases: measured.map((m) => ({
-      label: String(m.side),
-      path: join(input.dir, `model-${m.side}.jpg`),
-      reps: m.samplesMs.length,
-    })),
-  });
-
-  const cases: ModelCase[] = measured.map((m) => {
-    const bareSamples = bare.cases.find((c) => c.label === String(m.side))?.samplesMs ?? [];
-    const summary = summarize(m.samplesMs);
-    const bareSummary = summarize(bareSamples);
-    return {
-      longSide: m.side,
-      samplesMs: m.samplesMs,
-      engineMs: m.engineMs,
-      summary,
-      engineSummary: summarize(m.engineMs),
-      bareSummary,
-      ratioToBare: summary.p50 / bareSummary.p50,
-    };
-  });
-  for (const c of cases) {
-    progress(
-      `model ${c.longSide} px: container ${Math.round(c.summary.p50)} ms vs bare predict ${Math.round(c.bareSummary.p50)} ms → ${c.ratioToBare.toFixed(2)}×`,
-    );
-  }
   return {
     workers: input.workers,
     cases,
-    bare,
-    sequentialCores,
+    bare: {
+      loadMs: bare.loadMs,
+      peakRssBytes: bareStats?.peakRssBytes ?? Number.NaN,
+      threads: bareStats?.threads ?? 1,
+      backend: bareStats?.backend ?? "wasm",
+    },
+    sequentialCores: cpuMs / wallMs,
     fourAt512Ms: fourAt512,
     concurrent: {
       requests,

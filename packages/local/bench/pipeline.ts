@@ -4,17 +4,17 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runModelChild } from "./children.ts";
+import { startModelChild } from "./children.ts";
 import { type Breakdown, type JobContext, type JobSample, runJob } from "./jobs.ts";
-import type { ChildResult } from "./model-child.ts";
 import type { Photo } from "./photos.ts";
 import { type Budget, cpuSeconds, type Summary, summarize } from "./stats.ts";
 
 export interface PipelineResults {
   photo: { label: string; bytes: number };
   variations: number;
-  /** The model package's worker alone, in its own process: requests of 4 variations. */
-  engine: ChildResult;
+  /** The model package's worker alone, in its own process. */
+  engine: { loadMs: number; peakRssBytes: number };
+  /** Model-only time of the same work, each sample taken right before a lone job's. */
   engineJobMs: number[];
   single: {
     jobs: JobSample[];
@@ -39,6 +39,8 @@ export interface PipelineResults {
   };
   /** End-to-end median ÷ model-only median, one job alone. */
   overheadVsEngine: number;
+  /** Median of the per-pair ratios (a lone job ÷ the model-only sample taken next to it). */
+  pairedOverheadVsEngine: number;
   /** End-to-end median ÷ the model container's own time for the same request. */
   overheadVsContainer: number;
   /** Jobs per second with 8 at once ÷ jobs per second one at a time. */
@@ -64,24 +66,28 @@ export async function benchPipeline(input: {
   const photoPath = join(input.dir, "pipeline-512.jpg");
   writeFileSync(photoPath, photo.bytes);
 
-  progress("pipeline: model-only time for the same work (the model engine, own process)…");
-  const engine = await runModelChild({
-    mode: "engine",
-    strength: "subtle",
-    cases: [{ label: "512", path: photoPath, reps: 2, variations }],
-  });
-  const engineJobMs = engine.cases[0]?.samplesMs ?? [];
-  progress(`pipeline: model-only ${Math.round(median(engineJobMs))} ms for 4 variations`);
-
-  await runJob(ctx, photo, { variations, seed: 1, alone: true }); // warm-up
+  progress("pipeline: starting the model-only helper (the model's own worker, own process)…");
+  const engine = await startModelChild("engine");
+  const engineJobMs: number[] = [];
   const single: JobSample[] = [];
-  const singleBudget = input.budget.share(0.45);
-  for (let i = 0; singleBudget.more(i, input.singleRuns.min, input.singleRuns.max); i++) {
-    const job = await runJob(ctx, photo, { variations, seed: 10 + i, alone: true });
-    single.push(job);
-    progress(
-      `pipeline 1 job: run ${i + 1} succeeded ${Math.round(job.succeededMs)} ms after upload`,
-    );
+  let engineStats: Awaited<ReturnType<typeof engine.stats>> | undefined;
+  try {
+    await engine.sample(photoPath, variations, 1); // warm-up
+    await runJob(ctx, photo, { variations, seed: 1, alone: true }); // warm-up
+    const singleBudget = input.budget.share(0.45);
+    // Model-only and end-to-end take turns, so both see the same load on a shared machine.
+    for (let i = 0; singleBudget.more(i, input.singleRuns.min, input.singleRuns.max); i++) {
+      const modelOnly = await engine.sample(photoPath, variations, 10 + i);
+      engineJobMs.push(modelOnly.ms);
+      const job = await runJob(ctx, photo, { variations, seed: 10 + i, alone: true });
+      single.push(job);
+      progress(
+        `pipeline 1 job: run ${i + 1} succeeded ${Math.round(job.succeededMs)} ms after upload; model-only ${Math.round(modelOnly.ms)} ms`,
+      );
+    }
+    engineStats = await engine.stats();
+  } finally {
+    engine.close();
   }
 
   const concurrent: JobSample[] = [];
@@ -118,6 +124,9 @@ export async function benchPipeline(input: {
     ]),
   ) as unknown as Breakdown;
   const overheadVsEngine = singleSucceeded.p50 / median(engineJobMs);
+  const pairedOverheadVsEngine = median(
+    single.map((j, i) => j.succeededMs / (engineJobMs[i] as number)),
+  );
   const overheadVsContainer = singleSucceeded.p50 / median(input.containerFourAt512Ms);
   const throughputRatio = input.concurrentJobs / makespanMs / (1 / singleSucceeded.p50);
   progress(
@@ -126,7 +135,7 @@ export async function benchPipeline(input: {
   return {
     photo: { label: photo.label, bytes: photo.bytes.length },
     variations,
-    engine,
+    engine: { loadMs: engine.loadMs, peakRssBytes: engineStats?.peakRssBytes ?? Number.NaN },
     engineJobMs,
     single: {
       jobs: single,
@@ -145,6 +154,7 @@ export async function benchPipeline(input: {
       modelCores: cpuMs / wallMs,
     },
     overheadVsEngine,
+    pairedOverheadVsEngine,
     overheadVsContainer,
     throughputRatio,
   };

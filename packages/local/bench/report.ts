@@ -130,16 +130,16 @@ export function writeReport(
     push(
       "## 1. Model",
       "",
-      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim weights (${model.bare.cases.map((c) => `x${c.scale ?? "?"} at ${c.label} px`).join(", ")}, as the container chooses) loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the generator step the container reports in its \`timings\`.`,
+      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim weights (${model.cases.map((c) => `x${c.scale} at ${c.longSide} px`).join(", ")}, as the container chooses) loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. The two take turns, one container request then one bare predict, so that both see the same load on this shared machine. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the generator step the container reports in its \`timings\`.`,
       "",
-      "| output long side | container p50 / p95 | engine p50 | bare predict p50 / p95 | container ÷ bare |",
-      "| ---: | ---: | ---: | ---: | ---: |",
+      "| output long side | container p50 / p95 | engine p50 | bare predict p50 / p95 | container ÷ bare (medians) | median of paired ratios |",
+      "| ---: | ---: | ---: | ---: | ---: | ---: |",
       ...model.cases.map(
         (c) =>
-          `| ${c.longSide} px | ${ms(c.summary.p50)} / ${ms(c.summary.p95)} | ${ms(c.engineSummary.p50)} | ${ms(c.bareSummary.p50)} / ${ms(c.bareSummary.p95)} | ${x(c.ratioToBare)} |`,
+          `| ${c.longSide} px | ${ms(c.summary.p50)} / ${ms(c.summary.p95)} | ${ms(c.engineSummary.p50)} | ${ms(c.bareSummary.p50)} / ${ms(c.bareSummary.p95)} | ${x(c.ratioToBare)} | ${x(c.pairedRatioToBare)} |`,
       ),
       "",
-      `- Samples: ${model.cases.map((c) => `${c.summary.n} at ${c.longSide} px`).join(", ")} (after one warm-up each).`,
+      `- Samples: ${model.cases.map((c) => `${c.summary.n} pairs at ${c.longSide} px`).join(", ")} (after one warm-up each).`,
       `- Peak RSS of the container process: **${mb(model.peakRssBytes)}** (both workers and their weights). The bare baseline process peaked at ${mb(model.bare.peakRssBytes)} with one model.`,
       `- Cores used: **${model.sequentialCores.toFixed(2)}** while requests came one at a time (one worker busy; the wasm backend runs ${model.bare.threads} thread per runtime), **${model.concurrent.cores.toFixed(2)}** with ${model.concurrent.requests} requests of ${model.concurrent.variationsPerRequest} variations at once, which finished at **${x(model.concurrent.throughputRatio)}** the throughput of the same requests one at a time.`,
       chart(
@@ -155,7 +155,7 @@ export function writeReport(
     push(
       "## 2. Pipeline",
       "",
-      `${p.variations} variations of a ${p.photo.label} (${kb(p.photo.bytes)} JPEG), timed from the moment the browser-style upload to the presigned POST completes. "Model-only" is the model package's own engine rendering the same ${p.variations} variations of the same input in a process of its own, with no HTTP, queue, storage or database: **${s(median(p.engineJobMs))}** (median of ${p.engineJobMs.length}); the model container answers the same request in ${s(median(results.model?.fourAt512Ms ?? []))}.`,
+      `${p.variations} variations of a ${p.photo.label} (${kb(p.photo.bytes)} JPEG), timed from the moment the browser-style upload to the presigned POST completes. "Model-only" is the model package's own worker (one thread, as one request gets in the container) rendering the same ${p.variations} variations of the same input in a process of its own, with no HTTP, WebP encoding, queue, storage or database; model-only samples and lone jobs take turns: **${s(median(p.engineJobMs))}** (median of ${p.engineJobMs.length}); the model container answers the same request in ${s(median(results.model?.fourAt512Ms ?? []))}.`,
       "",
       "| jobs at once | upload → first variation visible, p50 / p95 | upload → job succeeded, p50 / p95 | jobs |",
       "| ---: | ---: | ---: | ---: |",
@@ -166,7 +166,7 @@ export function writeReport(
         ? "The first variation becomes visible together with the others: the worker records a job's variations in the same write that marks it succeeded, so the two columns are the same."
         : "",
       "",
-      `- **Overhead:** end to end ÷ model-only = **${x(p.overheadVsEngine)}**; end to end ÷ the container's own time for the same request = ${x(p.overheadVsContainer)}.`,
+      `- **Overhead:** end to end ÷ model-only = **${x(p.overheadVsEngine)}** (ratio of the medians; the median of the ${p.engineJobMs.length} paired ratios, each job against the model-only sample taken just before it, is ${x(p.pairedOverheadVsEngine)}); end to end ÷ the container's own time for the same request = ${x(p.overheadVsContainer)}.`,
       `- **${p.concurrent.jobsAtOnce} at once:** all ${p.concurrent.jobsAtOnce} finished ${s(p.concurrent.makespanMs)} after the first upload completed, **${x(p.throughputRatio)}** the jobs per second of one job at a time. A job waited ${s(p.concurrent.queueWait.p50)} (p50; p95 ${s(p.concurrent.queueWait.p95)}) from upload to being claimed, then took ${s(p.concurrent.service.p50)} (p50) from claim to finish (the job's own \`startedAt\`/\`finishedAt\`). The model container kept ${p.concurrent.modelCores.toFixed(2)} cores busy.`,
       "",
       `Where one job's ${s(total)} go (median of ${p.single.jobs.length} jobs run alone, so every call belongs to that job; the parts are medians, so they add up to about the total):`,
@@ -191,6 +191,11 @@ export function writeReport(
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
       row(api.post),
       row(api.get),
+      "",
+      `Where the stack process's CPU went under \`POST\` load (V8 sampling profiler, a separate ${api.postProfile.durationS} s run, share of busy samples by where the code comes from): ${api.postProfile.shares
+        .slice(0, 8)
+        .map((c) => `${c.name} ${pct(c.share)}`)
+        .join(", ")}.`,
       "",
       `The bench sets ${Object.entries(api.env)
         .map(([k, v]) => `\`${k}=${v}\``)
@@ -274,7 +279,12 @@ export function writeReport(
   }
   if (api && !(api.post.requestsPerSecond >= 1000 && api.post.latencyMs.p99 <= 50)) {
     notes.push(
-      `- **API (${Math.round(api.post.requestsPerSecond)} req/s, p99 ${api.post.latencyMs.p99} ms).** The process that serves the API was busy ${pct(api.post.eventLoopUtilization)} of the time and spent ${api.post.cpuMsPerRequest.toFixed(1)} ms of CPU per POST, so even a whole free core would serve about ${Math.round(1000 / api.post.cpuMsPerRequest)} POSTs a second: locally one Node event loop runs the API handler, the local S3, dynalite (DynamoDB on LevelDB) and the worker. Each POST made ${api.post.database.callsPerRequest.toFixed(1)} DynamoDB call(s) of ${api.post.database.p50Ms.toFixed(1)} ms (p50), about ${ms(api.post.database.msPerRequest)} per request, and signs a POST policy. On AWS each Lambda invocation has its own CPU and DynamoDB is a separate service; locally, running dynalite in its own process and the API in more than one process would lift the ceiling. At ${m.cores} cores shared with autocannon itself, this is a measure of the local stand-in more than of the API code.`,
+      `- **API (${Math.round(api.post.requestsPerSecond)} req/s, p99 ${api.post.latencyMs.p99} ms).** The process that serves the API was busy ${pct(api.post.eventLoopUtilization)} of the time and spent ${api.post.cpuMsPerRequest.toFixed(1)} ms of CPU per POST, so even a whole free core would serve about ${Math.round(1000 / api.post.cpuMsPerRequest)} POSTs a second: locally one Node event loop runs the API handler, the local S3, dynalite (DynamoDB on LevelDB) and the worker. Each POST made ${api.post.database.callsPerRequest.toFixed(1)} DynamoDB call(s) of ${api.post.database.p50Ms.toFixed(1)} ms (p50), about ${ms(api.post.database.msPerRequest)} per request, and signs a POST policy. The profiler puts the largest shares of that CPU in ${api.postProfile.shares
+        .slice(0, 3)
+        .map((c) => `${c.name} (${pct(c.share)})`)
+        .join(
+          ", ",
+        )}. On AWS each Lambda invocation has its own CPU and DynamoDB is a separate service; locally, running dynalite in its own process and the API in more than one process would lift the ceiling. At ${m.cores} cores shared with autocannon itself, this is a measure of the local stand-in more than of the API code.`,
     );
   }
   if (model) {

@@ -212,7 +212,7 @@ try {
       photo512,
       megapixels: [0.25, 1, 4, 12],
       sizeVariations: 1,
-      reps: quick ? { min: 1, max: 1 } : { min: 1, max: 3 },
+      reps: quick ? { min: 1, max: 1 } : { min: 2, max: 4 },
       budget: new Budget(quick ? 20 : BUDGET_S.growth),
       progress,
     }),
