@@ -462,9 +462,14 @@ describe("5. queue", () => {
   });
 
   test("5. the worker subscribes with partial batch responses", () => {
-    const [mapping] = run.ofType("aws:lambda/eventSourceMapping:EventSourceMapping");
+    const queueArn = run.get("aws:sqs/queue:Queue", "QueueQueue").state.arn;
+    const [mapping, ...others] = run.find(
+      "aws:lambda/eventSourceMapping:EventSourceMapping",
+      (m) => m.inputs.eventSourceArn === queueArn,
+    );
+    expect(others).toEqual([]);
     expect(mapping?.inputs).toMatchObject({
-      eventSourceArn: run.get("aws:sqs/queue:Queue", "QueueQueue").state.arn,
+      eventSourceArn: queueArn,
       functionName: lambdaOf("Worker").state.arn,
       functionResponseTypes: ["ReportBatchItemFailures"],
     });
