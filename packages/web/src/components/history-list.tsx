@@ -191,6 +191,11 @@ export function HistoryList() {
           ))}
         </ul>
       )}
+      {jobs.length >= 50 ? (
+        <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
+          Showing your 50 most recent jobs. Delete some to see older ones.
+        </p>
+      ) : null}
       <ConfirmDelete
         job={pending}
         busy={deleting}

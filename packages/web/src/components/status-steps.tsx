@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { serverNow } from "@/lib/api.ts";
 import { formatElapsed, formatElapsedWords } from "@/lib/format.ts";
 import type { Job } from "@/lib/types.ts";
 import { isTerminal } from "@/lib/types.ts";
@@ -19,10 +20,11 @@ function stepIndex(job: Job): number {
 
 /** Ticks once a second while `running`; no network, just the clock. */
 function useNow(running: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   useEffect(() => {
     if (!running) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    setNow(serverNow());
+    const timer = setInterval(() => setNow(serverNow()), 1000);
     return () => clearInterval(timer);
   }, [running]);
   return now;

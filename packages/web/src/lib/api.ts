@@ -30,7 +30,29 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+let serverOffsetMs = 0;
+
+/**
+ * Milliseconds to add to this device's clock to get the API's, from the `Date` header of its last
+ * answer, so that "elapsed" times measured from server timestamps don't drift with a wrong clock.
+ */
+export function serverNow(): number {
+  return Date.now() + serverOffsetMs;
+}
+
+/**
+ * The server clock's lead over ours, from a `Date` header (whole seconds) and when the request was
+ * sent and answered; 0 unless clearly off, since the header cannot resolve less than a second.
+ */
+export function clockOffset(dateHeader: string | null, sentAt: number, receivedAt: number): number {
+  const date = Date.parse(dateHeader ?? "");
+  if (Number.isNaN(date)) return 0;
+  const offset = date + 500 - (sentAt + receivedAt) / 2;
+  return Math.abs(offset) > 2000 ? offset : 0;
+}
+
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const sentAt = Date.now();
   let response: Response;
   try {
     response = await fetch(path, {
@@ -44,6 +66,11 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError("NetworkError", "The request did not reach ArtAI.", 0);
+  }
+  if (!init.method || init.method === "GET") {
+    // A long poll's Date is stamped when the answer leaves, so its midpoint would be off.
+    if (!path.includes("wait="))
+      serverOffsetMs = clockOffset(response.headers.get("date"), sentAt, Date.now());
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter } from "./api.ts";
+import { clockOffset, parseRetryAfter } from "./api.ts";
 import { formatBytes, formatElapsed, formatElapsedWords, randomSeed } from "./format.ts";
 import { sniffType } from "./image-check.ts";
 import { MAX_BYTES } from "./limits.ts";
@@ -138,5 +138,21 @@ describe("formatting", () => {
     }
     expect(new Set(seeds).size).toBeGreaterThan(190);
     expect(Math.max(...seeds)).toBeGreaterThan(2 ** 31);
+  });
+});
+
+describe("clockOffset", () => {
+  const at = Date.parse("2026-11-28T17:00:00.000Z");
+
+  it("ignores the sub-second noise of a correct clock", () => {
+    expect(clockOffset("Sat, 28 Nov 2026 17:00:00 GMT", at + 100, at + 300)).toBe(0);
+    expect(clockOffset(null, at, at)).toBe(0);
+    expect(clockOffset("not a date", at, at)).toBe(0);
+  });
+
+  it("measures a device clock that is minutes off", () => {
+    // The device says 17:00:00 but the server said 17:05:00.
+    expect(clockOffset("Sat, 28 Nov 2026 17:05:00 GMT", at, at)).toBe(5 * 60_000 + 500);
+    expect(clockOffset("Sat, 28 Nov 2026 16:59:50 GMT", at, at)).toBe(-9_500);
   });
 });
