@@ -248,6 +248,11 @@ describe("3. API", () => {
       expect([build.functionID, bundledNative]).toEqual([build.functionID, []]);
     }
     expect(handlers.Worker?.install).toContain("sharp");
+    // Least privilege: every link a function gets is read somewhere in its bundled code.
+    for (const build of Object.values(handlers)) {
+      const unused = Object.keys(build.links).filter((name) => !build.resources.includes(name));
+      expect([build.functionID, unused]).toEqual([build.functionID, []]);
+    }
     expect(linksOf("ApiHandler")).toEqual(
       ["DeadLetterQueue", "Jobs", "Model", "Outputs", "Queue", "StatusToken", "Uploads"].sort(),
     );

@@ -10,7 +10,7 @@
  * - `Provider.Aws.Bootstrap` / `Provider.Aws.Appsync` return the names the CLI would have
  *   looked up in the account.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -29,6 +29,8 @@ export interface BuildRecord {
   install: string[];
   /** npm packages whose files ended up in the bundle. */
   packages: string[];
+  /** Link names the bundled code reads as `Resource.<Name>`. */
+  resources: string[];
   errors: string[];
 }
 
@@ -53,6 +55,7 @@ async function buildHandler(root: string, input: Json, out: string): Promise<Bui
     // SST normalises `nodejs.install: ["sharp"]` to `{ sharp: "*" }` before it asks to build.
     install: Object.keys(input.properties?.install ?? {}),
     packages: [],
+    resources: [],
     errors: [],
   };
   const parsed = path.posix.parse(input.handler);
@@ -97,6 +100,12 @@ async function buildHandler(root: string, input: Json, out: string): Promise<Bui
         return scope.startsWith("@") ? `${scope}/${name}` : scope;
       });
     record.packages = [...new Set(packages)].sort();
+    const code = readFileSync(outfile, "utf8");
+    record.resources = [
+      ...new Set([...code.matchAll(/\bResource\.(\w+)/g)].map((m) => m[1] as string)),
+    ]
+      .filter((name) => name !== "App")
+      .sort();
     const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
     record.exports = output?.exports ?? [];
     if (!record.exports.includes(exportName)) {
