@@ -30,6 +30,8 @@ export const alertEmailSubscription = new aws.sns.TopicSubscription("AlertEmailS
 
 /** API Gateway's request count for this HTTP API: Sum over one day, evaluated once. */
 export const requestsAlarm = new aws.cloudwatch.MetricAlarm("RequestsAlarm", {
+  // The same name as the local stack's alarm, so the e-mail subject says what happened.
+  name: `artai-${$app.stage}-requests-over-${REQUEST_ALARM_THRESHOLD}-in-24h`,
   alarmDescription: `ArtAI ${$app.stage}: more than ${REQUEST_ALARM_THRESHOLD} API requests in 24 hours`,
   namespace: "AWS/ApiGateway",
   metricName: "Count",

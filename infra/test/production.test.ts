@@ -605,6 +605,8 @@ describe("7. monitoring", () => {
     const alarm = run.get("aws:cloudwatch/metricAlarm:MetricAlarm", "RequestsAlarm");
     const topic = run.get("aws:sns/topic:Topic", "AlertsTopic");
     expect(alarm.inputs).toMatchObject({
+      // The e-mail subject carries the alarm name; it matches the local stack's.
+      name: "artai-production-requests-over-10000-in-24h",
       namespace: "AWS/ApiGateway",
       metricName: "Count",
       dimensions: { ApiId: run.get("aws:apigatewayv2/api:Api", "ApiApi").id },
