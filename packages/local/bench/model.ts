@@ -6,7 +6,15 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startModelChild } from "./children.ts";
 import { makePhoto } from "./photos.ts";
-import { type Budget, coresUsed, peakRssBytes, type Summary, summarize } from "./stats.ts";
+import {
+  type Budget,
+  type CpuSplit,
+  coresUsed,
+  cpuSplit,
+  peakRssBytes,
+  type Summary,
+  summarize,
+} from "./stats.ts";
 
 export interface ModelCase {
   longSide: number;
@@ -42,6 +50,8 @@ export interface ModelResults {
     cores: number;
     /** Variations per second concurrently ÷ sequentially. */
     throughputRatio: number;
+    /** How the machine's CPU was shared meanwhile, in cores. */
+    cpu: CpuSplit;
   };
   peakRssBytes: number;
 }
@@ -151,12 +161,12 @@ export async function benchModel(input: {
     fourAt512.push((await invoke(modelUrl, bytes512, 4, 200 + i)).ms);
   }
   const requests = input.workers * 2;
-  const burst = await coresUsed(input.modelPid, () =>
+  const burst = await cpuSplit(input.modelPid, () =>
     Promise.all(Array.from({ length: requests }, (_, i) => invoke(modelUrl, bytes512, 4, 100 + i))),
   );
   const throughputRatio = (requests * summarize(fourAt512).mean) / burst.wallMs;
   progress(
-    `model concurrency: ${requests}×4 variations in ${Math.round(burst.wallMs)} ms, ${burst.cores.toFixed(2)} cores busy, ${throughputRatio.toFixed(2)}× the sequential throughput`,
+    `model concurrency: ${requests}×4 variations in ${Math.round(burst.wallMs)} ms, ${burst.split.model.toFixed(2)} cores busy (other processes ${burst.split.others.toFixed(2)}), ${throughputRatio.toFixed(2)}× the sequential throughput`,
   );
   return {
     workers: input.workers,
@@ -173,7 +183,8 @@ export async function benchModel(input: {
       requests,
       variationsPerRequest: 4,
       wallMs: burst.wallMs,
-      cores: burst.cores,
+      cores: burst.split.model,
+      cpu: burst.split,
       throughputRatio,
     },
     peakRssBytes: peakRssBytes(input.modelPid),

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startModelChild } from "./children.ts";
 import { type Breakdown, type JobContext, type JobSample, runJob } from "./jobs.ts";
 import type { Photo } from "./photos.ts";
-import { type Budget, cpuSeconds, type Summary, summarize } from "./stats.ts";
+import { type Budget, type CpuSplit, cpuSplit, type Summary, summarize } from "./stats.ts";
 
 export interface PipelineResults {
   photo: { label: string; bytes: number };
@@ -36,6 +36,8 @@ export interface PipelineResults {
     service: Summary;
     /** Cores the model container kept busy during the run. */
     modelCores: number;
+    /** How the machine's CPU was shared during the run, in cores. */
+    cpu: CpuSplit;
   };
   /** End-to-end median ÷ model-only median, one job alone. */
   overheadVsEngine: number;
@@ -48,6 +50,7 @@ export interface PipelineResults {
 }
 
 const median = (xs: number[]) => summarize(xs).p50;
+const average = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 export async function benchPipeline(input: {
   ctx: JobContext;
@@ -92,25 +95,26 @@ export async function benchPipeline(input: {
 
   const concurrent: JobSample[] = [];
   let makespanMs = 0;
-  let cpuMs = 0;
-  let wallMs = 0;
+  const splits: CpuSplit[] = [];
   for (let round = 0; round < input.concurrentRounds; round++) {
-    const cpu0 = cpuSeconds(input.modelPid);
-    const t0 = performance.now();
-    const jobs = await Promise.all(
-      Array.from({ length: input.concurrentJobs }, (_, i) =>
-        runJob(ctx, photo, { variations, seed: 100 + round * 10 + i, alone: false }),
+    const {
+      result: jobs,
+      split,
+      wallMs,
+    } = await cpuSplit(input.modelPid, () =>
+      Promise.all(
+        Array.from({ length: input.concurrentJobs }, (_, i) =>
+          runJob(ctx, photo, { variations, seed: 100 + round * 10 + i, alone: false }),
+        ),
       ),
     );
-    const wall = performance.now() - t0;
-    wallMs += wall;
-    cpuMs += (cpuSeconds(input.modelPid) - cpu0) * 1000;
+    splits.push(split);
     const firstUpload = Math.min(...jobs.map((j) => j.uploadedAt));
     const lastSeen = Math.max(...jobs.map((j) => j.uploadedAt + j.succeededMs));
     makespanMs += lastSeen - firstUpload;
     concurrent.push(...jobs);
     progress(
-      `pipeline ${input.concurrentJobs} jobs at once: round ${round + 1}/${input.concurrentRounds} all succeeded in ${Math.round(wall)} ms`,
+      `pipeline ${input.concurrentJobs} jobs at once: round ${round + 1}/${input.concurrentRounds} all succeeded in ${Math.round(wallMs)} ms; CPU cores: model ${split.model.toFixed(2)}, stack ${split.stack.toFixed(2)}, other processes ${split.others.toFixed(2)}`,
     );
   }
   makespanMs /= input.concurrentRounds;
@@ -151,7 +155,13 @@ export async function benchPipeline(input: {
       makespanMs,
       queueWait: summarize(concurrent.map((j) => j.record.startedMs)),
       service: summarize(concurrent.map((j) => j.record.finishedMs - j.record.startedMs)),
-      modelCores: cpuMs / wallMs,
+      modelCores: average(splits.map((x) => x.model)),
+      cpu: {
+        machine: average(splits.map((x) => x.machine)),
+        stack: average(splits.map((x) => x.stack)),
+        model: average(splits.map((x) => x.model)),
+        others: average(splits.map((x) => x.others)),
+      },
     },
     overheadVsEngine,
     pairedOverheadVsEngine,

@@ -130,7 +130,7 @@ export function writeReport(
     push(
       "## 1. Model",
       "",
-      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim weights (${model.cases.map((c) => `x${c.scale} at ${c.longSide} px`).join(", ")}, as the container chooses) loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. The two take turns, one container request then one bare predict, so that both see the same load on this shared machine. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the generator step the container reports in its \`timings\`.`,
+      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim weights (${model.cases.map((c) => `x${c.scale} at ${c.longSide} px`).join(", ")}, as the container chooses) loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. The two take turns, one container request then one bare predict, so that both see the same load on this shared machine. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the container's own per-variation model time from its \`timings\` (perturbation, generator, detail layer; no decoding or encoding).`,
       "",
       "| output long side | container p50 / p95 | engine p50 | bare predict p50 / p95 | container ÷ bare (medians) | median of paired ratios |",
       "| ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -141,7 +141,7 @@ export function writeReport(
       "",
       `- Samples: ${model.cases.map((c) => `${c.summary.n} pairs at ${c.longSide} px`).join(", ")} (after one warm-up each).`,
       `- Peak RSS of the container process: **${mb(model.peakRssBytes)}** (both workers and their weights). The bare baseline process peaked at ${mb(model.bare.peakRssBytes)} with one model.`,
-      `- Cores used: **${model.sequentialCores.toFixed(2)}** while requests came one at a time (one worker busy; the wasm backend runs ${model.bare.threads} thread per runtime), **${model.concurrent.cores.toFixed(2)}** with ${model.concurrent.requests} requests of ${model.concurrent.variationsPerRequest} variations at once, which finished at **${x(model.concurrent.throughputRatio)}** the throughput of the same requests one at a time.`,
+      `- Cores used: **${model.sequentialCores.toFixed(2)}** while requests came one at a time (one request runs on one worker thread; the wasm backend runs ${model.bare.threads} thread per runtime), **${model.concurrent.cores.toFixed(2)}** with ${model.concurrent.requests} requests of ${model.concurrent.variationsPerRequest} variations at once, which finished at **${x(model.concurrent.throughputRatio)}** the throughput of the same requests one at a time. Meanwhile the machine was busy ${model.concurrent.cpu.machine.toFixed(2)} of ${m.cores} cores, ${model.concurrent.cpu.others.toFixed(2)} of them for other processes on this shared machine.`,
       chart(
         "model-latency.png",
         "Per-variation model time at 256, 512 and 1024 px: container, engine and bare predict",
@@ -167,7 +167,7 @@ export function writeReport(
         : "",
       "",
       `- **Overhead:** end to end ÷ model-only = **${x(p.overheadVsEngine)}** (ratio of the medians; the median of the ${p.engineJobMs.length} paired ratios, each job against the model-only sample taken just before it, is ${x(p.pairedOverheadVsEngine)}); end to end ÷ the container's own time for the same request = ${x(p.overheadVsContainer)}.`,
-      `- **${p.concurrent.jobsAtOnce} at once:** all ${p.concurrent.jobsAtOnce} finished ${s(p.concurrent.makespanMs)} after the first upload completed, **${x(p.throughputRatio)}** the jobs per second of one job at a time. A job waited ${s(p.concurrent.queueWait.p50)} (p50; p95 ${s(p.concurrent.queueWait.p95)}) from upload to being claimed, then took ${s(p.concurrent.service.p50)} (p50) from claim to finish (the job's own \`startedAt\`/\`finishedAt\`). The model container kept ${p.concurrent.modelCores.toFixed(2)} cores busy.`,
+      `- **${p.concurrent.jobsAtOnce} at once:** all ${p.concurrent.jobsAtOnce} finished ${s(p.concurrent.makespanMs)} after the first upload completed, **${x(p.throughputRatio)}** the jobs per second of one job at a time. A job waited ${s(p.concurrent.queueWait.p50)} (p50; p95 ${s(p.concurrent.queueWait.p95)}) from upload to being claimed, then took ${s(p.concurrent.service.p50)} (p50) from claim to finish (the job's own \`startedAt\`/\`finishedAt\`). CPU meanwhile, in cores: model container ${p.concurrent.cpu.model.toFixed(2)}, the stack process (API, worker, local S3, dynalite) ${p.concurrent.cpu.stack.toFixed(2)}, other processes on the machine ${p.concurrent.cpu.others.toFixed(2)}, of ${m.cores}.`,
       "",
       `Where one job's ${s(total)} go (median of ${p.single.jobs.length} jobs run alone, so every call belongs to that job; the parts are medians, so they add up to about the total):`,
       "",
@@ -274,24 +274,28 @@ export function writeReport(
   }
   if (p && p.throughputRatio < 1.7) {
     notes.push(
-      `- **Concurrent throughput (${x(p.throughputRatio)}).** With 8 jobs the model container kept ${p.concurrent.modelCores.toFixed(2)} of ${m.cores} cores busy${p.concurrent.modelCores > m.cores * 0.8 ? ", so the model itself is the ceiling: the same CPU also runs the worker's codecs, the local S3, dynalite and the API, and everything else running on this shared machine" : "; the gaps are in the queue and the event source, which feed the container at most 4 invocations at a time"}. A single job already uses about one core, so the best possible on 2 cores is about 2× minus what the rest of the stack needs; the ratio says how close the pipeline gets. More cores (or a second container, as SageMaker would add) is what raises it.`,
+      `- **Concurrent throughput (${x(p.throughputRatio)}).** ${
+        p.concurrent.cpu.machine >= 0.85 * m.cores
+          ? `The CPU was the limit: during the ${p.concurrent.jobsAtOnce} jobs the machine was busy ${p.concurrent.cpu.machine.toFixed(2)} of its ${m.cores} cores, and the model container got only ${p.concurrent.cpu.model.toFixed(2)} of them; the stack process took ${p.concurrent.cpu.stack.toFixed(2)} and other processes on this shared machine ${p.concurrent.cpu.others.toFixed(2)}. With at least two jobs in flight both model workers always have work (the event source runs 4 invocations at once), so on a machine of its own the container would get close to ${m.cores} cores; the model-only burst in part 1 (${results.model ? x(results.model.concurrent.throughputRatio) : "–"}) is the same measure without the pipeline. What the pipeline itself costs is the stack's ${p.concurrent.cpu.stack.toFixed(2)} cores, taken from the model on ${m.cores} cores; on AWS the API, worker, S3 and DynamoDB do not share the model's instance.`
+          : `The machine still had idle CPU (busy ${p.concurrent.cpu.machine.toFixed(2)} of ${m.cores} cores) while the model container used ${p.concurrent.cpu.model.toFixed(2)}: the container was not given enough work at once. Jobs waited ${s(p.concurrent.queueWait.p95)} (p95) to be claimed; more concurrent invocations, or a model queue that accepts more waiting requests, would fill the gaps.`
+      }`,
     );
   }
   if (api && !(api.post.requestsPerSecond >= 1000 && api.post.latencyMs.p99 <= 50)) {
     notes.push(
-      `- **API (${Math.round(api.post.requestsPerSecond)} req/s, p99 ${api.post.latencyMs.p99} ms).** The process that serves the API was busy ${pct(api.post.eventLoopUtilization)} of the time and spent ${api.post.cpuMsPerRequest.toFixed(1)} ms of CPU per POST, so even a whole free core would serve about ${Math.round(1000 / api.post.cpuMsPerRequest)} POSTs a second: locally one Node event loop runs the API handler, the local S3, dynalite (DynamoDB on LevelDB) and the worker. Each POST made ${api.post.database.callsPerRequest.toFixed(1)} DynamoDB call(s) of ${api.post.database.p50Ms.toFixed(1)} ms (p50), about ${ms(api.post.database.msPerRequest)} per request, and signs a POST policy. The profiler puts the largest shares of that CPU in ${api.postProfile.shares
+      `- **API (${Math.round(api.post.requestsPerSecond)} req/s, p99 ${api.post.latencyMs.p99} ms).** The process that serves the API was busy ${pct(api.post.eventLoopUtilization)} of the time and spent ${api.post.cpuMsPerRequest.toFixed(1)} ms of CPU per POST, so even a whole free core would serve about ${Math.round(1000 / api.post.cpuMsPerRequest)} POSTs a second: locally one Node event loop runs the API handler, the local S3, dynalite (DynamoDB on LevelDB) and the worker. Each POST made ${api.post.database.callsPerRequest.toFixed(1)} DynamoDB calls (rate-limit token, open-jobs count, the job) of ${api.post.database.p50Ms.toFixed(1)} ms each (p50, mostly waiting behind other requests in the same event loop), and signs a POST policy. The profiler puts the largest shares of that CPU in ${api.postProfile.shares
         .slice(0, 3)
         .map((c) => `${c.name} (${pct(c.share)})`)
         .join(
           ", ",
-        )}. On AWS each Lambda invocation has its own CPU and DynamoDB is a separate service; locally, running dynalite in its own process and the API in more than one process would lift the ceiling. At ${m.cores} cores shared with autocannon itself, this is a measure of the local stand-in more than of the API code.`,
+        )}: ${pct(emulation(api.postProfile.shares))} of it goes to the AWS SDK, dynalite, and Node's own HTTP and socket code, that is to the DynamoDB round trips that this one process both sends and serves. On AWS each Lambda invocation has its own CPU and DynamoDB is a separate service, so this ceiling is the local stand-in's: running dynalite in its own process (or worker thread) and the API in more than one process would lift it locally. In the API code itself, a POST without an owner cookie is a new owner with no open jobs, so its open-jobs count query could be skipped, and one address's rate-limit bucket is a single hot item that every request updates. At ${m.cores} cores shared with autocannon itself and other processes, ${Math.round(1000 / api.post.cpuMsPerRequest)} POSTs a second per core is far from 1,000: the target needs about 1 ms of CPU per request.`,
     );
   }
   if (model) {
     const c512 = model.cases.find((c) => c.longSide === 512);
     if (c512 && c512.summary.p50 > 1000) {
       notes.push(
-        `- **Model at 512 px (${s(c512.summary.p50)}).** The generator itself took ${s(c512.engineSummary.p50)} and the bare predict ${s(c512.bareSummary.p50)}: the time is the network on one wasm thread. A lighter generator, SIMD-threaded wasm, or a native backend would remove it; the container's own overhead is the ratio ${x(c512.ratioToBare)}.`,
+        `- **Model at 512 px (${s(c512.summary.p50)}).** Of that, the container's engine step (perturbation, generator, detail layer) took ${s(c512.engineSummary.p50)}, and the same generator alone (bare predict, taken in turns with the container) ${s(c512.bareSummary.p50)}: ${c512.bareSummary.p50 > 1000 ? "the network on one wasm thread is over the target by itself on this machine now" : "the network alone fits, and the rest is ArtAI's own per-variation work (perturbation, detail layer, WebP encode)"}. A lighter generator or SIMD-threaded wasm would shrink the network's share; the container's own share is the ratio ${x(c512.ratioToBare)}. The machine's load (above) slows both sides alike.`,
       );
     }
   }
@@ -316,6 +320,13 @@ export function writeReport(
     out.path,
     `${lines.filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n")}`,
   );
+}
+
+/** Share of the API's CPU spent on DynamoDB round trips inside one process (SDK, dynalite, HTTP). */
+function emulation(shares: { name: string; share: number }[]): number {
+  return shares
+    .filter((c) => /AWS SDK|dynalite|Node\.js internals|native code/.test(c.name))
+    .reduce((a, c) => a + c.share, 0);
 }
 
 function median(xs: number[]): number {

@@ -8,10 +8,18 @@
  *   pnpm bench --quick               # fewer samples, for trying the bench itself
  *   pnpm bench --only model,api      # some parts only
  *   pnpm bench --out /tmp/bench      # write somewhere other than docs/
+ *   pnpm bench --from results.json   # only redraw the charts and rewrite the report
  */
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startModel } from "../src/model.ts";
 import { REPO_ROOT, startStack } from "../src/stack.ts";
@@ -59,6 +67,7 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     out: { type: "string" },
+    from: { type: "string" },
   },
 });
 const quick = args.quick ?? false;
@@ -72,12 +81,40 @@ const outDir = args.out ?? join(REPO_ROOT, "docs");
 const assetsDir = join(outDir, "benchmarks");
 mkdirSync(assetsDir, { recursive: true });
 
+/** Draws the charts from results.json and writes the report next to it. */
+async function publish(results: Results, beforeReport: () => void = () => {}) {
+  const jsonPath = join(assetsDir, "results.json");
+  progress("drawing the charts…");
+  const charts = await runNode(new URL("./charts.ts", import.meta.url).pathname, [
+    jsonPath,
+    assetsDir,
+  ]);
+  if (charts.code !== 0) throw new Error(`charts failed: ${charts.stderr.slice(-2000)}`);
+  const chartFiles = charts.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("CHART "))
+    .map((l) => l.slice(6));
+  beforeReport();
+  const reportPath = join(outDir, "benchmarks.md");
+  writeReport(results, { path: reportPath, charts: chartFiles, assetsDir });
+  progress(`wrote ${relative(process.cwd(), reportPath)} and ${chartFiles.length} charts`);
+}
+
 const started = performance.now();
 const stamp = () => {
   const s = Math.round((performance.now() - started) / 1000);
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 };
 const progress = (line: string) => process.stdout.write(`[bench ${stamp()}] ${line}\n`);
+
+// `--from`: redraw the charts and rewrite the report from a results.json already taken.
+if (args.from) {
+  const results = JSON.parse(readFileSync(args.from, "utf8")) as Results;
+  const target = join(assetsDir, "results.json");
+  if (resolve(args.from) !== resolve(target)) writeFileSync(target, readFileSync(args.from));
+  await publish(results);
+  process.exit(0);
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), "artai-bench-"));
 const logFile = join(dataDir, "stack.log");
@@ -257,23 +294,10 @@ results.durationS = round((performance.now() - started) / 1000, 1);
 const jsonPath = join(assetsDir, "results.json");
 writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
 progress(`wrote ${relative(process.cwd(), jsonPath)}`);
-
-progress("drawing the charts…");
-const charts = await runNode(new URL("./charts.ts", import.meta.url).pathname, [
-  jsonPath,
-  assetsDir,
-]);
-if (charts.code !== 0) throw new Error(`charts failed: ${charts.stderr.slice(-2000)}`);
-const chartFiles = charts.stdout
-  .split("\n")
-  .filter((l) => l.startsWith("CHART "))
-  .map((l) => l.slice(6));
-
-results.durationS = round((performance.now() - started) / 1000, 1);
-writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-const reportPath = join(outDir, "benchmarks.md");
-writeReport(results, { path: reportPath, charts: chartFiles, assetsDir });
-progress(`wrote ${relative(process.cwd(), reportPath)} and ${chartFiles.length} charts`);
+await publish(results, () => {
+  results.durationS = round((performance.now() - started) / 1000, 1);
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+});
 progress(`total ${results.durationS} s`);
 logs.end();
 rmSync(join(dataDir, "s3"), { recursive: true, force: true });

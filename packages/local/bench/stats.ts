@@ -96,3 +96,46 @@ export class Budget {
     return done < max && (done < min || performance.now() < this.deadline);
   }
 }
+
+/** Busy and total CPU time of the whole machine so far, in seconds, from /proc/stat (Linux). */
+function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
+export interface CpuSplit {
+  /** Cores the whole machine kept busy on average. */
+  machine: number;
+  /** Cores the bench's own process used (API, worker, local S3, dynalite, the bench itself). */
+  stack: number;
+  /** Cores the model container used. */
+  model: number;
+  /** Everything else on the machine: other people's work on a shared machine. */
+  others: number;
+}
+
+/** Runs `fn` and says how the machine's CPU was shared meanwhile, in cores. */
+export async function cpuSplit<T>(
+  modelPid: number,
+  fn: () => Promise<T>,
+): Promise<{ result: T; split: CpuSplit; wallMs: number }> {
+  const m0 = machineCpu();
+  const s0 = process.cpuUsage();
+  const p0 = cpuSeconds(modelPid);
+  const t0 = performance.now();
+  const result = await fn();
+  const wallS = (performance.now() - t0) / 1000;
+  const m1 = machineCpu();
+  const s = process.cpuUsage(s0);
+  const machine = (m1.busy - m0.busy) / wallS;
+  const stack = (s.user + s.system) / 1e6 / wallS;
+  const model = (cpuSeconds(modelPid) - p0) / wallS;
+  return {
+    result,
+    split: { machine, stack, model, others: Math.max(0, machine - stack - model) },
+    wallMs: wallS * 1000,
+  };
+}
