@@ -155,12 +155,10 @@ test("a person turns a photo into variations, compares, downloads, varies it and
   await page.waitForURL((url) => url.pathname.startsWith("/jobs/") && !url.pathname.endsWith(id));
   const childId = jobIdFrom(page);
   await context.setOffline(true);
-  await expect(
-    page.getByText("You're offline. ArtAI will pick up where it left off"),
-  ).toBeVisible();
+  await expect(page.getByText("You're offline. Jobs keep running on ArtAI")).toBeVisible();
   await snap(page, testInfo, "job-offline");
   await context.setOffline(false);
-  await expect(page.getByText("You're offline. ArtAI will pick up where it left off")).toBeHidden();
+  await expect(page.getByText("You're offline. Jobs keep running on ArtAI")).toBeHidden();
   await jobPage.waitForDone();
   await expect(jobPage.lineage).toContainText(`Made from variation 2 of job ${id.slice(0, 8)}.`);
   await snap(page, testInfo, "job-from-variation");

@@ -53,7 +53,7 @@ export function JobView({ id }: { id: string }) {
         <h1 className="flex items-center gap-3 font-semibold text-2xl">
           <Spinner className="size-5" /> Loading your job…
         </h1>
-        {connection !== "ok" ? <ConnectionNotice connection={connection} /> : null}
+        {connection === "retrying" ? <ReconnectingNotice /> : null}
       </div>
     );
   }
@@ -61,11 +61,7 @@ export function JobView({ id }: { id: string }) {
   const current = job;
   const variations = [...current.variations].sort((a, b) => a.index - b.index);
   const pendingSlots =
-    current.status === "succeeded"
-      ? 0
-      : current.status === "failed"
-        ? 0
-        : current.options.variations;
+    current.status === "queued" || current.status === "processing" ? current.options.variations : 0;
   // Tiles take the pictures' own shape, so landscapes and portraits fill them.
   const first = variations[0];
   const aspect = first ? `${first.width} / ${first.height}` : "4 / 3";
@@ -207,7 +203,7 @@ export function JobView({ id }: { id: string }) {
       </div>
 
       {/* Offline is announced by the site-wide banner; this covers an API that doesn't answer. */}
-      {connection === "retrying" ? <ConnectionNotice connection={connection} /> : null}
+      {connection === "retrying" ? <ReconnectingNotice /> : null}
 
       {failure ? (
         <Notice
@@ -370,15 +366,10 @@ export function JobView({ id }: { id: string }) {
   );
 }
 
-function ConnectionNotice({ connection }: { connection: "offline" | "retrying" }) {
+function ReconnectingNotice() {
   return (
-    <Notice
-      tone="warning"
-      title={connection === "offline" ? "You're offline" : "Reconnecting to ArtAI…"}
-    >
-      {connection === "offline"
-        ? "Your job keeps running on ArtAI. This page will update as soon as your connection is back."
-        : "ArtAI didn't answer just now. Retrying shortly; your job keeps running meanwhile."}
+    <Notice tone="warning" title="Reconnecting to ArtAI…">
+      ArtAI didn't answer just now. Retrying shortly; your job keeps running meanwhile.
     </Notice>
   );
 }

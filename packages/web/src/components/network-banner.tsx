@@ -11,7 +11,8 @@ export function NetworkBanner() {
       role="status"
       className="border-amber-300 border-b bg-amber-50 px-4 py-2 text-center text-amber-950 text-sm dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
     >
-      You're offline. ArtAI will pick up where it left off when your connection is back.
+      You're offline. Jobs keep running on ArtAI, and this page picks up where it left off when your
+      connection is back.
     </div>
   );
 }
