@@ -92,6 +92,7 @@ test("a person turns a photo into variations, compares, downloads, varies it and
 
   await jobPage.waitForDone();
   await expect(jobPage.finalStep).toHaveText("Done");
+  await expect(page).toHaveTitle("Ready · Your variations · ArtAI");
   // Live status by long polling: about one request per status change, not one per second.
   const reads = apiCalls.filter((c) => new URL(c.url).pathname === `/api/jobs/${id}`);
   const seconds = (Date.now() - (reads[0]?.at ?? Date.now())) / 1000;

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ApiError, createJobFrom } from "@/lib/api.ts";
 import { downloadImage, downloadZip } from "@/lib/download.ts";
 import { randomSeed, shortId } from "@/lib/format.ts";
@@ -28,6 +28,19 @@ export function JobView({ id }: { id: string }) {
   const [open, setOpen] = useState<number | null>(null);
   const [action, setAction] = useState<string | null>(null);
   const [problem, setProblem] = useState<Explanation | null>(null);
+
+  // The tab's title follows the job, so a background tab shows when the variations are ready.
+  const status = job?.status;
+  useEffect(() => {
+    if (!status) return;
+    const words = {
+      queued: "Queued",
+      processing: "Painting…",
+      succeeded: "Ready",
+      failed: "Failed",
+    };
+    document.title = `${words[status]} · Your variations · ArtAI`;
+  }, [status]);
 
   if (fatal) {
     const words = explain(fatal.code);
