@@ -214,10 +214,15 @@ export function writeReport(
       `Production build (\`next build\` + \`next start\`), served through the local front.`,
       "",
       `- First-load JavaScript of the upload page (\`${web.route}\`), measured by the web package's own script (\`pnpm --filter @artai/web measure\`): **${kb(web.firstLoadJs.gzipBytes)} gzip** (${kb(web.firstLoadJs.rawBytes)} raw) in ${web.firstLoadJs.chunks} chunks; its budget is ${kb(web.firstLoadJs.budgetBytes)}.`,
-      `- Time to an interactive upload control in headless Chromium ${web.chromium} (navigation start → the file input is hydrated and enabled), ${web.interactive.n} cold-cache loads: **p50 ${ms(web.interactive.p50)}**, p95 ${ms(web.interactive.p95)}. First contentful paint p50 ${ms(web.firstContentfulPaint.p50)}. Choosing a file on it showed the preview: ${web.controlWorks ? "yes" : "**no**"}.`,
+      web.interactive && web.firstContentfulPaint
+        ? `- Time to an interactive upload control in headless Chromium ${web.chromium} (navigation start → the file input is hydrated and enabled), ${web.interactive.n} cold-cache loads: **p50 ${ms(web.interactive.p50)}**, p95 ${ms(web.interactive.p95)}. First contentful paint p50 ${ms(web.firstContentfulPaint.p50)}. Choosing a file on it showed the preview: ${web.controlWorks ? "yes" : "**no**"}.`
+        : `- Time to an interactive upload control: not measured, ${web.browserSkipped ?? "no browser"}.`,
       "",
     );
   }
+
+  if (results.webSkipped)
+    push("## 4. Web", "", `Not measured in this run: ${results.webSkipped}.`, "");
 
   const g = results.growth;
   if (g) {

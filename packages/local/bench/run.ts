@@ -59,6 +59,8 @@ export interface Results {
   pipeline?: PipelineResults;
   api?: ApiResults;
   web?: WebResults;
+  /** Why the web part was not measured, when it was asked for but could not run. */
+  webSkipped?: string;
   growth?: GrowthResults;
 }
 
@@ -178,13 +180,22 @@ progress(
     ? "starting the local stack (the web app is built in production mode; this takes a while)…"
     : "starting the local stack…",
 );
-const stack = await startStack({
-  dataDir,
-  port: 0,
-  web: needsWeb ? "production" : "none",
-  modelUrl: proxy.url,
-  sweepIntervalMs: 0,
-  log: (component, line) => logs.write(`[${component}] ${line}\n`),
+const launch = (web: boolean) =>
+  startStack({
+    dataDir,
+    port: 0,
+    web: web ? "production" : "none",
+    modelUrl: proxy.url,
+    sweepIntervalMs: 0,
+    log: (component, line) => logs.write(`[${component}] ${line}\n`),
+  });
+let webSkipped: string | undefined;
+const stack = await launch(needsWeb).catch(async (error: unknown) => {
+  if (!needsWeb) throw error;
+  // A web build that fails must not cost the other measurements; the report says what happened.
+  webSkipped = `the web app did not build or start (${String(error).slice(0, 200)}); see ${logFile}`;
+  progress(`${webSkipped}; going on without it`);
+  return launch(false);
 });
 results.partDurationsS.start = round((performance.now() - started) / 1000, 1);
 progress(`stack up at ${stack.url} after ${results.partDurationsS.start} s`);
@@ -272,9 +283,12 @@ try {
       progress,
     });
   });
-  results.web = await part("web", () =>
-    benchWeb({ base: stack.url, runs: quick ? 3 : 7, photo: photo512.bytes, progress }),
-  );
+  if (webSkipped) results.webSkipped = webSkipped;
+  else {
+    results.web = await part("web", () =>
+      benchWeb({ base: stack.url, runs: quick ? 3 : 7, photo: photo512.bytes, progress }),
+    );
+  }
 } catch (error) {
   failure = error;
 } finally {

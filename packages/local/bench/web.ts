@@ -14,12 +14,14 @@ export interface WebResults {
   route: string;
   firstLoadJs: { gzipBytes: number; rawBytes: number; chunks: number; budgetBytes: number };
   /** Navigation start → the file input is hydrated and enabled (ms). */
-  interactive: Summary & { samplesMs: number[] };
+  interactive?: Summary & { samplesMs: number[] };
   /** Navigation start → first contentful paint (ms). */
-  firstContentfulPaint: Summary;
+  firstContentfulPaint?: Summary;
   /** Choosing a file on the control showed its preview (checked once). */
-  controlWorks: boolean;
-  chromium: string;
+  controlWorks?: boolean;
+  chromium?: string;
+  /** Why the browser part was not measured (no Chromium here). */
+  browserSkipped?: string;
 }
 
 /** The flags these machines need (see the environment notes). */
@@ -71,11 +73,18 @@ export async function benchWeb(input: {
   const js = await firstLoadJs(route);
   input.progress(`web: first-load JS for ${route} ${(js.gzipBytes / 1000).toFixed(1)} kB gzip`);
 
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  try {
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+  } catch (error) {
+    const reason = `Chromium could not start (${String(error).split("\n")[0]}); install it with scripts/ensure-chromium.sh or set CHROMIUM_PATH`;
+    input.progress(`web: ${reason}`);
+    return { route, firstLoadJs: js, browserSkipped: reason };
+  }
   try {
     const visit = async () => {
       const context = await browser.newContext();
