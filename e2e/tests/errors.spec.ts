@@ -79,3 +79,39 @@ test("an image that only the server can see is bad fails with its reason and a w
   await history.goto();
   await expect(history.card(id).getByText("Failed", { exact: true })).toBeVisible();
 });
+
+test("too many unfinished jobs is explained, and Try again works once they are gone", async ({
+  page,
+  uploadPage,
+  jobPage,
+}, testInfo) => {
+  await uploadPage.goto();
+  // Fill this browser's allowance of unfinished jobs: created, never uploaded, so still queued.
+  const open: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const response = await page.request.post("/api/jobs", {
+      data: { contentType: "image/jpeg", size: 1000, variations: 1 },
+    });
+    if (response.status() === 429) {
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        "TooManyOpenJobs",
+      );
+      break;
+    }
+    expect(response.status()).toBe(201);
+    open.push(((await response.json()) as { job: { id: string } }).job.id);
+  }
+  expect(open.length).toBeGreaterThan(0);
+
+  await uploadPage.choose(PHOTO);
+  await uploadPage.submit.click();
+  await expect(uploadPage.alert).toContainText("You have several jobs still running");
+  await expect(uploadPage.alert).toContainText("Wait for one of them to finish");
+  await expect(page).toHaveURL(/\/$/);
+  await snap(page, testInfo, "home-too-many-open-jobs");
+
+  for (const id of open) expect((await page.request.delete(`/api/jobs/${id}`)).status()).toBe(204);
+  await uploadPage.alert.getByRole("button", { name: "Try again" }).click();
+  await page.waitForURL(/\/jobs\//);
+  await expect(jobPage.steps).toBeVisible();
+});
