@@ -192,3 +192,26 @@ test("a photo can also be dropped on the page or pasted", async ({
   await expect(uploadPage.preview).toHaveAccessibleName("Preview of image.png");
   await expect(uploadPage.submit).toBeEnabled();
 });
+
+test("the upload page loads at most 150 kB of JavaScript, compressed", async ({
+  page,
+}, testInfo) => {
+  const scripts: { url: string; bytes: Promise<number> }[] = [];
+  page.on("requestfinished", (request) => {
+    if (request.resourceType() === "script") {
+      scripts.push({ url: request.url(), bytes: request.sizes().then((s) => s.responseBodySize) });
+    }
+  });
+  await page.goto("/", { waitUntil: "networkidle" });
+  const sizes = await Promise.all(scripts.map(async (s) => ({ url: s.url, bytes: await s.bytes })));
+  const total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+  await testInfo.attach("first-load-js.json", {
+    body: JSON.stringify({ totalBytes: total, scripts: sizes }, null, 2),
+    contentType: "application/json",
+  });
+  console.log(
+    `upload page: ${(total / 1000).toFixed(1)} kB of script over the wire in ${sizes.length} files`,
+  );
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(total).toBeLessThanOrEqual(150_000);
+});

@@ -26,8 +26,10 @@ export function SiteHeader() {
               const current = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
               return (
                 <li key={link.href}>
+                  {/* No prefetch: a first visit downloads only what its own page needs. */}
                   <Link
                     href={link.href}
+                    prefetch={false}
                     aria-current={current ? "page" : undefined}
                     className="rounded-md px-3 py-2 font-medium text-sm text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:text-zinc-950 dark:text-zinc-300 dark:aria-[current=page]:bg-zinc-800 dark:aria-[current=page]:text-white dark:hover:bg-zinc-800"
                   >
