@@ -29,6 +29,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <SiteHeader />
+        <noscript>
+          <p className="border-amber-300 border-b bg-amber-50 px-4 py-2 text-center text-amber-950 text-sm">
+            ArtAI needs JavaScript to upload images and show your variations. Please turn it on.
+          </p>
+        </noscript>
         <NetworkBanner />
         <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 pt-6 pb-16 sm:px-6 lg:px-8">
           {children}
