@@ -8,7 +8,7 @@
  * variables and the `Resource` links (`SST_RESOURCE_*`) exactly as `sst dev` would.
  */
 import { mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -121,8 +121,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   try {
-    // The site's own server first, so its origin is known to CORS and the cookie.
-    const front: Server = createServer();
+    // The site's own server first, so its origin is known to CORS and the cookie. Until the rest
+    // is up it answers 503 with Retry-After, so an early visitor or probe never hangs.
+    let route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+      res
+        .writeHead(503, { "content-type": "application/json", "retry-after": "1" })
+        .end(JSON.stringify({ error: { code: "Starting", message: "ArtAI is starting up." } }));
+    };
+    const front: Server = createServer((req, res) => route(req, res));
     await new Promise<void>((r) =>
       front.listen(options.port ?? Number(process.env.PORT ?? 3000), host, r),
     );
@@ -304,7 +310,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
 
     const gateway = createApiGateway({ handler: api, onRequest: ops.onRequest });
-    front.on("request", (req, res) => {
+    route = (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       // As CloudFront does, tell the origin who the viewer is (clients cannot set this header).
       req.headers["cloudfront-viewer-address"] =
@@ -319,7 +325,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       } else {
         res.writeHead(404, { "content-type": "text/plain" }).end("The web app is not running.");
       }
-    });
+    };
     front.on("upgrade", (req, socket, head) => {
       if (web) forwardUpgrade(new URL(web.url), req, socket as import("node:net").Socket, head);
       else socket.destroy();
