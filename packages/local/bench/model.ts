@@ -120,14 +120,26 @@ export async function benchModel(input: {
       const budget = input.budget.share(shares[side] ?? 0.3);
       // Container and baseline take turns, so both see the same load on a shared machine.
       for (let i = 0; budget.more(i, input.reps.min, input.reps.max); i++) {
-        const one = await coresUsed(input.modelPid, () => invoke(modelUrl, bytes, 1, i));
-        cpuMs += one.cpuMs;
-        wallMs += one.wallMs;
-        samplesMs.push(one.result.ms);
-        engineMs.push(one.result.timings.modelMs);
-        const b = await bare.sample(path);
-        bareMs.push(b.ms);
-        scale = b.scale;
+        // Alternating which goes first (A B, B A, …) cancels a steady drift in the machine's load.
+        const container = async () => {
+          const one = await coresUsed(input.modelPid, () => invoke(modelUrl, bytes, 1, i));
+          cpuMs += one.cpuMs;
+          wallMs += one.wallMs;
+          samplesMs.push(one.result.ms);
+          engineMs.push(one.result.timings.modelMs);
+        };
+        const baseline = async () => {
+          const b = await bare.sample(path);
+          bareMs.push(b.ms);
+          scale = b.scale;
+        };
+        if (i % 2 === 0) {
+          await container();
+          await baseline();
+        } else {
+          await baseline();
+          await container();
+        }
       }
       const summary = summarize(samplesMs);
       const bareSummary = summarize(bareMs);

@@ -80,9 +80,19 @@ export async function benchPipeline(input: {
     const singleBudget = input.budget.share(0.45);
     // Model-only and end-to-end take turns, so both see the same load on a shared machine.
     for (let i = 0; singleBudget.more(i, input.singleRuns.min, input.singleRuns.max); i++) {
-      const modelOnly = await engine.sample(photoPath, variations, 10 + i);
+      // Alternating which goes first (A B, B A, …) cancels a steady drift in the machine's load.
+      const runModelOnly = () => engine.sample(photoPath, variations, 10 + i);
+      const runLoneJob = () => runJob(ctx, photo, { variations, seed: 10 + i, alone: true });
+      let modelOnly: Awaited<ReturnType<typeof runModelOnly>>;
+      let job: JobSample;
+      if (i % 2 === 0) {
+        modelOnly = await runModelOnly();
+        job = await runLoneJob();
+      } else {
+        job = await runLoneJob();
+        modelOnly = await runModelOnly();
+      }
       engineJobMs.push(modelOnly.ms);
-      const job = await runJob(ctx, photo, { variations, seed: 10 + i, alone: true });
       single.push(job);
       progress(
         `pipeline 1 job: run ${i + 1} succeeded ${Math.round(job.succeededMs)} ms after upload; model-only ${Math.round(modelOnly.ms)} ms`,

@@ -190,13 +190,26 @@ const launch = (web: boolean) =>
     log: (component, line) => logs.write(`[${component}] ${line}\n`),
   });
 let webSkipped: string | undefined;
-const stack = await launch(needsWeb).catch(async (error: unknown) => {
-  if (!needsWeb) throw error;
-  // A web build that fails must not cost the other measurements; the report says what happened.
-  webSkipped = `the web app did not build or start (${String(error).slice(0, 200)}); see ${logFile}`;
-  progress(`${webSkipped}; going on without it`);
-  return launch(false);
-});
+async function launchWithWeb(): Promise<Awaited<ReturnType<typeof launch>>> {
+  if (!needsWeb) return launch(false);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(true);
+    } catch (error) {
+      // Someone else's `next build` in the same checkout makes ours refuse to start: wait a little.
+      if (attempt < 3) {
+        progress(`the web build failed (${String(error).slice(0, 120)}); trying again in 20 s…`);
+        await new Promise((r) => setTimeout(r, 20_000));
+        continue;
+      }
+      // A web app that cannot build must not cost the other measurements; the report says so.
+      webSkipped = `the web app did not build or start (${String(error).slice(0, 200)}); see ${logFile}`;
+      progress(`${webSkipped}; going on without it`);
+      return launch(false);
+    }
+  }
+}
+const stack = await launchWithWeb();
 results.partDurationsS.start = round((performance.now() - started) / 1000, 1);
 progress(`stack up at ${stack.url} after ${results.partDurationsS.start} s`);
 
