@@ -97,12 +97,12 @@ async function main() {
       }
     }
     print("");
-    print("Throughput (requests of 4 subtle variations at 512 px):");
-    print("");
     print(
-      "| concurrent requests | requests | wall | variations/s | vs 1 request (mean of both 1-request runs) |",
+      "Throughput (requests of 4 subtle variations at 512 px; interleaved rounds of 2, 4 and 4 requests):",
     );
-    print("| --- | --- | --- | --- | --- |");
+    print("");
+    print("| concurrent requests | variations/s in each round | median | vs 1 request |");
+    print("| --- | --- | --- | --- |");
     // The machine may be shared: the concurrency levels are interleaved in rounds, and each
     // level's rate is the median over the rounds, so drifting outside load does not tilt the ratios.
     const throughput = async (concurrency: number, total: number) => {
