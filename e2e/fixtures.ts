@@ -221,13 +221,28 @@ export const test = base.extend<{
   historyPage: HistoryPage;
   noPageErrors: undefined;
 }>({
-  // Every test also fails on an uncaught exception in the page (a crash the person would not see).
+  // Every test also fails on an uncaught exception in the page (a crash the person would not see),
+  // on anything the Content-Security-Policy blocked, and on a page served without a strict policy.
   noPageErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
+      const unprotected: string[] = [];
       page.on("pageerror", (error) => errors.push(`${error.name}: ${error.message}`));
+      page.on("console", (message) => {
+        if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+          errors.push(`CSP: ${message.text()}`);
+        }
+      });
+      page.on("response", async (response) => {
+        if (response.request().resourceType() !== "document") return;
+        const policy = (await response.allHeaders())["content-security-policy"] ?? "";
+        if (!/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/.test(policy)) {
+          unprotected.push(`${response.url()}: ${policy || "no Content-Security-Policy"}`);
+        }
+      });
       await use(undefined);
-      expect(errors, "uncaught errors in the page").toEqual([]);
+      expect(errors, "uncaught errors or CSP violations in the page").toEqual([]);
+      expect(unprotected, "pages served without a strict Content-Security-Policy").toEqual([]);
     },
     { auto: true },
   ],

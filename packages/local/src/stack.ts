@@ -305,7 +305,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let web: Awaited<ReturnType<typeof startWeb>> | undefined;
     const webMode = options.web ?? "dev";
     if (webMode !== "none") {
-      web = await startWeb({ mode: webMode, log: (line) => log("web", line) });
+      web = await startWeb({
+        mode: webMode,
+        log: (line) => log("web", line),
+        // Presigned links point at the local S3; the site's CSP must allow exactly that origin.
+        env: { ARTAI_STORAGE_ORIGIN: new URL(s3.url).origin },
+      });
       closers.push(() => web?.stop() ?? Promise.resolve());
     }
 

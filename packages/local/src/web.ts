@@ -37,6 +37,8 @@ export async function startWeb(input: {
   log: (line: string) => void;
   /** Skip `next build` when a build is already there (production mode only). */
   reuseBuild?: boolean;
+  /** Run-time settings for the app, e.g. `ARTAI_STORAGE_ORIGIN` for its Content-Security-Policy. */
+  env?: Record<string, string>;
 }): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   if (
     input.mode === "production" &&
@@ -48,6 +50,7 @@ export async function startWeb(input: {
   const child = run(
     [input.mode === "dev" ? "dev" : "start", "--port", String(port), "--hostname", "127.0.0.1"],
     input.log,
+    input.env,
   );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
