@@ -177,6 +177,10 @@ describe("2. edge", () => {
     expect(path.relative(run.root, builder.inputs.dir)).toBe(path.join("packages", "web"));
     const server = run.ofType(LAMBDA).find((f) => f.name.startsWith("WebServer"));
     expect(server?.inputs.handler).toMatch(/index\.handler$/);
+    // The site's Content-Security-Policy allows the object store that serves the presigned links.
+    expect(server?.inputs.environment.variables.ARTAI_STORAGE_ORIGIN).toBe(
+      "https://s3.us-east-1.amazonaws.com",
+    );
     const serverBuild = run.rpc.builds.find((b) => b.functionID.startsWith("WebServer"));
     expect(serverBuild?.errors).toEqual([]);
     const kv = dynamic.find((r) => r.name.startsWith("WebKvKeys"));
