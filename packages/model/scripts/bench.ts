@@ -10,7 +10,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
+import {
+  formatMarkdown,
+  packageDir,
+  replaceSection,
+  startServerProcess,
+} from "./server-process.ts";
 
 const docPath = join(packageDir, "..", "..", "docs", "model.md");
 const photo = readFileSync(join(packageDir, "eval", "photos", "coffee.png"));
@@ -156,6 +161,7 @@ async function main() {
       doc = "# The ArtAI model\n";
     }
     writeFileSync(docPath, replaceSection(doc, "bench", lines.join("\n")));
+    formatMarkdown(docPath);
     console.log(`updated ${docPath}`);
   }
 }
