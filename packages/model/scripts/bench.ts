@@ -10,12 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import {
-  formatMarkdown,
-  packageDir,
-  replaceSection,
-  startServerProcess,
-} from "./server-process.ts";
+import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
 
 const docPath = join(packageDir, "..", "..", "docs", "model.md");
 const photo = readFileSync(join(packageDir, "eval", "photos", "coffee.png"));
@@ -161,7 +156,6 @@ async function main() {
       doc = "# The ArtAI model\n";
     }
     writeFileSync(docPath, replaceSection(doc, "bench", lines.join("\n")));
-    formatMarkdown(docPath);
     console.log(`updated ${docPath}`);
   }
 }

@@ -12,12 +12,7 @@ import { join } from "node:path";
 import { converter, differenceEuclidean } from "culori";
 import sharp, { type OverlayOptions } from "sharp";
 import { ssim } from "ssim.js";
-import {
-  formatMarkdown,
-  packageDir,
-  replaceSection,
-  startServerProcess,
-} from "./server-process.ts";
+import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
 
 const SEED = 2026;
 const STRENGTHS = ["subtle", "strong"] as const;
@@ -248,7 +243,6 @@ async function main() {
     doc = "# The ArtAI model\n";
   }
   writeFileSync(docPath, replaceSection(doc, "eval", table));
-  formatMarkdown(docPath);
   console.log(`updated ${docPath}`);
 }
 

@@ -2,7 +2,7 @@
  * Starts the model server the way the container and the local stack do (`node --import tsx
  * src/serve.ts` with SAGEMAKER_BIND_TO_PORT), in a child process, and waits for /ping.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -90,13 +90,4 @@ export function replaceSection(markdown: string, name: string, content: string):
   const b = markdown.indexOf(end);
   if (a < 0 || b < a) return `${markdown.trimEnd()}\n\n${block}\n`;
   return markdown.slice(0, a) + block + markdown.slice(b + end.length);
-}
-
-/** Formats a Markdown file with the repository's formatter (Biome), so `pnpm lint` stays clean. */
-export function formatMarkdown(path: string): void {
-  const result = spawnSync("pnpm", ["exec", "biome", "format", "--write", path], {
-    cwd: packageDir,
-    stdio: "ignore",
-  });
-  if (result.status !== 0) console.warn(`could not format ${path}; run biome on it`);
 }
