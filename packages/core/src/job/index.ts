@@ -120,6 +120,17 @@ const conditionFailed = (error: unknown): boolean =>
   ((error as { cause?: unknown })?.cause !== undefined &&
     conditionFailed((error as { cause?: unknown }).cause));
 
+/** Runs a conditional write: `true` if it applied, `false` if its condition did not hold. */
+async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * Claims a job for processing. Succeeds only if the job is `queued`, or `processing` under a lease
  * that has run out (the delivery that held it died). Returns the claimed job, or `undefined` when
@@ -154,51 +165,39 @@ export async function claim(
 }
 
 /** Records the outputs of a job this delivery holds. `false` if the job is no longer ours. */
-export async function succeed(id: string, outputs: Output[]): Promise<boolean> {
-  try {
-    await jobs()
+export function succeed(id: string, outputs: Output[]): Promise<boolean> {
+  return conditionally(() =>
+    jobs()
       .patch({ id })
       .set({ status: "succeeded", outputs, finishedAt: new Date().toISOString() })
       .remove(["leaseUntil"])
       .where(({ status }, { eq }) => eq(status, "processing"))
-      .go();
-    return true;
-  } catch (error) {
-    if (conditionFailed(error)) return false;
-    throw error;
-  }
+      .go(),
+  );
 }
 
 /** Fails a job that has not finished, with a reason a person can read. */
-export async function fail(id: string, error: { code: string; message: string }): Promise<boolean> {
-  try {
-    await jobs()
+export function fail(id: string, error: { code: string; message: string }): Promise<boolean> {
+  return conditionally(() =>
+    jobs()
       .patch({ id })
       .set({ status: "failed", error, finishedAt: new Date().toISOString() })
       .remove(["leaseUntil"])
       .where(({ status }, { eq }) => `${eq(status, "queued")} OR ${eq(status, "processing")}`)
-      .go();
-    return true;
-  } catch (err) {
-    if (conditionFailed(err)) return false;
-    throw err;
-  }
+      .go(),
+  );
 }
 
 /** Hands a job back to the queue after a failure worth retrying. */
-export async function release(id: string): Promise<boolean> {
-  try {
-    await jobs()
+export function release(id: string): Promise<boolean> {
+  return conditionally(() =>
+    jobs()
       .patch({ id })
       .set({ status: "queued" })
       .remove(["leaseUntil"])
       .where(({ status }, { eq }) => eq(status, "processing"))
-      .go();
-    return true;
-  } catch (error) {
-    if (conditionFailed(error)) return false;
-    throw error;
-  }
+      .go(),
+  );
 }
 
 /** Deletes a job record. */

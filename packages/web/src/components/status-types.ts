@@ -1,39 +1,8 @@
-/** What `GET /api/status` answers (docs/operations.md); the API's own type lives in core. */
-export interface Percentiles {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-}
+/**
+ * What `GET /api/status` answers (docs/operations.md). The types are core's own; a type-only
+ * import is erased from the bundle, so no server code reaches the page.
+ */
+import type { StatusView } from "@artai/core/metrics";
 
-export interface QueueDepth {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
-
-export interface StatusView {
-  generatedAt: string;
-  requests: {
-    last24h: number;
-    threshold: number;
-    state: "OK" | "ALARM";
-    hourly: { start: string; count: number }[];
-  } | null;
-  breaker: { paused: boolean; since?: string } | null;
-  queues: { jobs: QueueDepth; deadLetter: QueueDepth } | null;
-  jobs: {
-    succeeded: number;
-    failed: number;
-    total: Percentiles | null;
-    processing: Percentiles | null;
-  } | null;
-  model: {
-    health: "healthy" | "degraded" | "idle";
-    invocations: number;
-    errors5xx: number;
-    errors4xx: number;
-    latencyMs: number | null;
-  } | null;
-  problems: string[];
-}
+export type { Percentiles, StatusView } from "@artai/core/metrics";
+export type QueueDepth = NonNullable<StatusView["queues"]>["jobs"];
