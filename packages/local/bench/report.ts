@@ -117,6 +117,15 @@ export function writeReport(
       });
     }
   }
+  const failed = Object.entries(results.failures ?? {});
+  if (failed.length > 0) {
+    push(
+      "**Not measured in this run** (the part failed; the other parts are complete):",
+      "",
+      ...failed.map(([part, message]) => `- ${part}: ${message}`),
+      "",
+    );
+  }
   push(
     "## Targets",
     "",
@@ -130,7 +139,7 @@ export function writeReport(
     push(
       "## 1. Model",
       "",
-      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim weights (${model.cases.map((c) => `x${c.scale} at ${c.longSide} px`).join(", ")}, as the container chooses) loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. The two take turns, one container request then one bare predict, so that both see the same load on this shared machine. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the container's own per-variation model time from its \`timings\` (perturbation, generator, detail layer; no decoding or encoding).`,
+      `The model container (${model.workers} worker threads, each with its own TF.js wasm runtime and ESRGAN-slim weights) against a **baseline** measured in the same run: the same ESRGAN-slim weights (${model.cases.map((c) => `x${c.scale} at ${c.longSide} px`).join(", ")}, as the container chooses) loaded from their npm package and run with a bare \`tf.loadLayersModel\` + \`model.predict\` on the wasm backend, in a separate process, on the same low-resolution input the container's generator gets. The two take turns (container then bare, then bare then container, and so on), so that both see the same load on this shared machine. "Container" is the whole HTTP request for one variation (decode, perturbation, generator, WebP encode); "engine" is the container's own per-variation model time from its \`timings\` (perturbation, generator, detail layer; no decoding or encoding).`,
       "",
       "| output long side | container p50 / p95 | engine p50 | bare predict p50 / p95 | container ÷ bare (medians) | median of paired ratios |",
       "| ---: | ---: | ---: | ---: | ---: | ---: |",

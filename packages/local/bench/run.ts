@@ -59,6 +59,8 @@ export interface Results {
   pipeline?: PipelineResults;
   api?: ApiResults;
   web?: WebResults;
+  /** Parts that failed, with the error; the others are still reported. */
+  failures: Record<string, string>;
   /** Why the web part was not measured, when it was asked for but could not run. */
   webSkipped?: string;
   growth?: GrowthResults;
@@ -147,6 +149,7 @@ const results: Results = {
   load: [],
   durationS: 0,
   partDurationsS: {},
+  failures: {},
   env,
 };
 let currentPart = "start";
@@ -234,6 +237,11 @@ async function part<T>(name: Part, fn: () => Promise<T>): Promise<T | undefined>
   progress(`— ${name} —`);
   try {
     return await fn();
+  } catch (error) {
+    // One part failing (on a shared checkout, say) must not lose the others' figures.
+    results.failures[name] = error instanceof Error ? error.message : String(error);
+    progress(`${name} FAILED: ${results.failures[name]}`);
+    return undefined;
   } finally {
     results.partDurationsS[name] = round((performance.now() - t0) / 1000, 1);
     progress(`${name} done in ${results.partDurationsS[name]} s (load ${load().join(" ")})`);
@@ -242,6 +250,14 @@ async function part<T>(name: Part, fn: () => Promise<T>): Promise<T | undefined>
 
 let failure: unknown;
 try {
+  // The web app first, right after its build: the checkout's .next is shared, and someone else's
+  // build could replace it later in the run.
+  if (webSkipped) results.webSkipped = webSkipped;
+  else {
+    results.web = await part("web", () =>
+      benchWeb({ base: stack.url, runs: quick ? 3 : 7, photo: photo512.bytes, progress }),
+    );
+  }
   results.model = await part("model", () =>
     benchModel({
       modelUrl: model.url,
@@ -296,12 +312,6 @@ try {
       progress,
     });
   });
-  if (webSkipped) results.webSkipped = webSkipped;
-  else {
-    results.web = await part("web", () =>
-      benchWeb({ base: stack.url, runs: quick ? 3 : 7, photo: photo512.bytes, progress }),
-    );
-  }
 } catch (error) {
   failure = error;
 } finally {
@@ -328,4 +338,4 @@ await publish(results, () => {
 progress(`total ${results.durationS} s`);
 logs.end();
 rmSync(join(dataDir, "s3"), { recursive: true, force: true });
-process.exit(0);
+process.exit(Object.keys(results.failures).length > 0 ? 1 : 0);
