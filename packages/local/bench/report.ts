@@ -222,7 +222,12 @@ export function writeReport(
       "",
       `Production build (\`next build\` + \`next start\`), served through the local front.`,
       "",
-      `- First-load JavaScript of the upload page (\`${web.route}\`), measured by the web package's own script (\`pnpm --filter @artai/web measure\`): **${kb(web.firstLoadJs.gzipBytes)} gzip** (${kb(web.firstLoadJs.rawBytes)} raw) in ${web.firstLoadJs.chunks} chunks; its budget is ${kb(web.firstLoadJs.budgetBytes)}.`,
+      web.firstLoadJs
+        ? `- First-load JavaScript of the upload page (\`${web.route}\`), measured by the web package's own script (\`pnpm --filter @artai/web measure\`): **${kb(web.firstLoadJs.gzipBytes)} gzip** (${kb(web.firstLoadJs.rawBytes)} raw) in ${web.firstLoadJs.chunks} chunks; its budget is ${kb(web.firstLoadJs.budgetBytes)}.`
+        : `- The web package's first-load script (\`pnpm --filter @artai/web measure\`) gave no figure: ${web.firstLoadJsError ?? "unknown error"}.`,
+      web.browserJs
+        ? `- JavaScript a cold visit to the upload page really downloads (every same-origin script until the network is idle, in headless Chromium, each gzipped as the web package's script does): **${kb(web.browserJs.gzipBytes)} gzip** (${kb(web.browserJs.rawBytes)} raw) in ${web.browserJs.chunks} scripts.`
+        : "",
       web.interactive && web.firstContentfulPaint
         ? `- Time to an interactive upload control in headless Chromium ${web.chromium} (navigation start → the file input is hydrated and enabled), ${web.interactive.n} cold-cache loads: **p50 ${ms(web.interactive.p50)}**, p95 ${ms(web.interactive.p95)}. First contentful paint p50 ${ms(web.firstContentfulPaint.p50)}. Choosing a file on it showed the preview: ${web.controlWorks ? "yes" : "**no**"}.`
         : `- Time to an interactive upload control: not measured, ${web.browserSkipped ?? "no browser"}.`,

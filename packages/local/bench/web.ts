@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { WEB_DIR } from "../src/web.ts";
 import { runNode } from "./children.ts";
@@ -12,7 +13,12 @@ import { type Summary, summarize } from "./stats.ts";
 
 export interface WebResults {
   route: string;
-  firstLoadJs: { gzipBytes: number; rawBytes: number; chunks: number; budgetBytes: number };
+  /** The web package's own script (it reads the prerendered HTML of the route in .next). */
+  firstLoadJs?: { gzipBytes: number; rawBytes: number; chunks: number; budgetBytes: number };
+  /** Why the web package's script gave no figure. */
+  firstLoadJsError?: string;
+  /** What a cold browser visit really downloads: every same-origin script up to network idle, each gzipped at zlib's default level as the web package's script does. */
+  browserJs?: { gzipBytes: number; rawBytes: number; chunks: number };
   /** Navigation start → the file input is hydrated and enabled (ms). */
   interactive?: Summary & { samplesMs: number[] };
   /** Navigation start → first contentful paint (ms). */
@@ -70,8 +76,17 @@ export async function benchWeb(input: {
   progress: (line: string) => void;
 }): Promise<WebResults> {
   const route = "/";
-  const js = await firstLoadJs(route);
-  input.progress(`web: first-load JS for ${route} ${(js.gzipBytes / 1000).toFixed(1)} kB gzip`);
+  let js: WebResults["firstLoadJs"];
+  let firstLoadJsError: string | undefined;
+  try {
+    js = await firstLoadJs(route);
+    input.progress(`web: first-load JS for ${route} ${(js.gzipBytes / 1000).toFixed(1)} kB gzip`);
+  } catch (error) {
+    firstLoadJsError = (error instanceof Error ? error.message : String(error))
+      .trim()
+      .split("\n")[0];
+    input.progress(`web: the web package's first-load script gave no figure: ${firstLoadJsError}`);
+  }
 
   let browser: Awaited<ReturnType<typeof chromium.launch>>;
   try {
@@ -83,21 +98,24 @@ export async function benchWeb(input: {
   } catch (error) {
     const reason = `Chromium could not start (${String(error).split("\n")[0]}); install it with scripts/ensure-chromium.sh or set CHROMIUM_PATH`;
     input.progress(`web: ${reason}`);
-    return { route, firstLoadJs: js, browserSkipped: reason };
+    return { route, firstLoadJs: js, firstLoadJsError, browserSkipped: reason };
   }
   try {
     const visit = async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(input.base, { waitUntil: "commit" });
-      // Evaluated in the page (a string, as this package compiles without the DOM types):
-      // React has attached its handlers to the file input once it carries React's props.
+      // Runs in the page (as a function: the site's CSP forbids evaluating strings). React has
+      // attached its handlers to the file input once the element carries React's props.
       const handle = await page.waitForFunction(
-        `(() => {
-          const el = document.querySelector('input[type="file"][aria-label="Choose an image"]');
-          const hydrated = el && Object.keys(el).some((k) => k.startsWith("__reactProps"));
-          return hydrated && !el.disabled ? performance.now() : false;
-        })()`,
+        () => {
+          type Input = { disabled?: boolean } | null;
+          const doc = (globalThis as unknown as { document: { querySelector(q: string): Input } })
+            .document;
+          const el = doc.querySelector('input[type="file"][aria-label="Choose an image"]');
+          const hydrated = el !== null && Object.keys(el).some((k) => k.startsWith("__reactProps"));
+          return hydrated && !el?.disabled ? performance.now() : false;
+        },
         undefined,
         { polling: "raf", timeout: 30_000 },
       );
@@ -122,6 +140,30 @@ export async function benchWeb(input: {
       );
     await warm.context.close();
 
+    // What a cold visit downloads, counted from the responses themselves.
+    const scripts = new Map<string, Buffer>();
+    const counting = await browser.newContext();
+    const countPage = await counting.newPage();
+    const origin = new URL(input.base).origin;
+    countPage.on("response", (response) => {
+      const url = response.url();
+      if (response.request().resourceType() !== "script" || !url.startsWith(origin)) return;
+      response.body().then(
+        (body) => scripts.set(url, body),
+        () => {},
+      );
+    });
+    await countPage.goto(input.base, { waitUntil: "networkidle" });
+    await counting.close();
+    const browserJs = {
+      gzipBytes: [...scripts.values()].reduce((a, b) => a + gzipSync(b).length, 0),
+      rawBytes: [...scripts.values()].reduce((a, b) => a + b.length, 0),
+      chunks: scripts.size,
+    };
+    input.progress(
+      `web: a cold visit downloads ${(browserJs.gzipBytes / 1000).toFixed(1)} kB of JS gzip in ${browserJs.chunks} scripts`,
+    );
+
     const samples: number[] = [];
     const fcps: number[] = [];
     for (let i = 0; i < input.runs; i++) {
@@ -137,6 +179,8 @@ export async function benchWeb(input: {
     return {
       route,
       firstLoadJs: js,
+      firstLoadJsError,
+      browserJs,
       interactive,
       firstContentfulPaint: summarize(fcps),
       controlWorks,
