@@ -77,7 +77,7 @@ export function writeReport(
     "",
     `**Machine:** ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`,
     "",
-    `**Noise:** the machine is shared. The one-minute load average was ${m.loadAverageAtStart[0]} at the start, ${meanLoad.toFixed(1)} on average during the run and ${maxLoad.toFixed(1)} at most, on ${m.cores} cores${maxLoad > m.cores ? ": other work competed for the CPU, so absolute times are slower than on an idle machine and vary between runs; the ratios are the figures to trust" : ""}.`,
+    `**Noise:** the machine is shared with other people's work. The one-minute load average (which counts this bench's own processes too) was ${m.loadAverageAtStart[0]} at the start, ${meanLoad.toFixed(1)} on average during the run and ${maxLoad.toFixed(1)} at most, on ${m.cores} cores. ${othersNote(results)}`,
     "",
     "The bench starts its own stack (temporary data directory, free ports): the model container as a child process, the local S3, dynalite, the queue with its event source mapping, the SageMaker Runtime front, the API behind the API Gateway adapter, and Next.js in production mode. It drives jobs only through the public API and a browser-style upload, and reads where the time goes from outside the application code: the timestamps each job records, the HTTP calls the worker makes (Node's `http.client` diagnostics channels), and the `timings` the model container returns (read by a pass-through in front of it).",
     "",
@@ -224,7 +224,15 @@ export function writeReport(
       "",
       web.firstLoadJs
         ? `- First-load JavaScript of the upload page (\`${web.route}\`), measured by the web package's own script (\`pnpm --filter @artai/web measure\`): **${kb(web.firstLoadJs.gzipBytes)} gzip** (${kb(web.firstLoadJs.rawBytes)} raw) in ${web.firstLoadJs.chunks} chunks; its budget is ${kb(web.firstLoadJs.budgetBytes)}.`
-        : `- The web package's first-load script (\`pnpm --filter @artai/web measure\`) gave no figure: ${web.firstLoadJsError ?? "unknown error"}.`,
+        : `- The web package's first-load script (\`pnpm --filter @artai/web measure\`) gave no figure: "${(
+            web.firstLoadJsError ?? "unknown error"
+          )
+            .replace(/^could not read the first-load measurement: /, "")
+            .replace(/\/[^ ]*\/packages\//g, "packages/")
+            .replace(
+              /\.$/,
+              "",
+            )}". It reads the prerendered HTML of the page from \`.next\`, and the page is now rendered per request (for its CSP nonce), so the figure below, counted in the browser, stands in for it.`,
       web.browserJs
         ? `- JavaScript a cold visit to the upload page really downloads (every same-origin script until the network is idle, in headless Chromium, each gzipped as the web package's script does): **${kb(web.browserJs.gzipBytes)} gzip** (${kb(web.browserJs.rawBytes)} raw) in ${web.browserJs.chunks} scripts.`
         : "",
@@ -339,6 +347,19 @@ export function writeReport(
     out.path,
     `${lines.filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n")}`,
   );
+}
+
+/** What the other processes on the machine took while ArtAI's concurrency was measured. */
+function othersNote(results: Results): string {
+  const seen = [
+    results.model ? results.model.concurrent.cpu.others : undefined,
+    results.pipeline ? results.pipeline.concurrent.cpu.others : undefined,
+  ].filter((n): n is number => n !== undefined && Number.isFinite(n));
+  if (seen.length === 0) return "";
+  const most = Math.max(...seen);
+  return most > 0.2
+    ? `While both cores were meant to be ArtAI's (the concurrency measurements), other processes took up to ${most.toFixed(2)} cores, so absolute times are slower than on an idle machine; the ratios, taken from samples measured in turns, are the figures to trust.`
+    : `While both cores were meant to be ArtAI's (the concurrency measurements), other processes took at most ${most.toFixed(2)} cores, so this run was close to having the machine to itself.`;
 }
 
 /** Share of the API's CPU spent on DynamoDB round trips inside one process (SDK, dynalite, HTTP). */
