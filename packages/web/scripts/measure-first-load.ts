@@ -1,6 +1,6 @@
 /**
  * Measures the JavaScript a browser downloads on a first visit to a page, from the production build
- * in .next: every /_next/static chunk the prerendered HTML references (script tags, preloads and the
+ * in .next: every /_next/static chunk the page's HTML (served by `next start`) references (script tags, preloads and the
  * inline React Server Components payload), each gzipped at zlib's default level as a CDN would.
  * Scripts marked `noModule` (legacy polyfills) are listed but not counted: browsers that run modules,
  * every browser ArtAI supports, never download them.
@@ -9,8 +9,12 @@
  *
  * Exits 1 when the total exceeds the budget (default 150 kB).
  */
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 const args = process.argv.slice(2);
@@ -19,16 +23,53 @@ const budgetKb = maxFlag >= 0 ? Number(args[maxFlag + 1]) : 150;
 const route = args.find((a, i) => !a.startsWith("--") && i !== maxFlag + 1) ?? "/";
 
 const root = join(import.meta.dirname, "..");
-const htmlFile = join(
-  root,
-  ".next/server/app",
-  route === "/" ? "index.html" : `${route.replace(/^\//, "")}.html`,
-);
-if (!existsSync(htmlFile)) {
-  console.error(`No prerendered HTML for ${route} at ${htmlFile}; run \`next build\` first.`);
+if (!existsSync(join(root, ".next", "BUILD_ID"))) {
+  console.error("No production build in .next; run `pnpm --filter @artai/web build` first.");
   process.exit(2);
 }
-const html = readFileSync(htmlFile, "utf8");
+
+/**
+ * Every page renders per request (each gets a fresh CSP nonce), so there is no prerendered HTML to
+ * read: the build is served with `next start` on a free port and the page fetched from it.
+ */
+async function fetchPage(path: string): Promise<string> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const next = join(
+    dirname(createRequire(join(root, "package.json")).resolve("next/package.json")),
+    "dist/bin/next",
+  );
+  const server = spawn(
+    process.execPath,
+    [next, "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    {
+      cwd: root,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: "ignore",
+    },
+  );
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`);
+        if (res.ok) return await res.text();
+        throw new Error(`${path} answered ${res.status}`);
+      } catch (error) {
+        if (Date.now() > deadline || server.exitCode !== null) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+const html = await fetchPage(route);
 const legacy = new Set(
   [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"[^>]*\bnoModule\b[^>]*>/gi)].map(
     (m) => m[1] as string,
