@@ -67,6 +67,8 @@ test("an image that only the server can see is bad fails with its reason and a w
   await expect(jobPage.heading).toHaveText("This job didn't finish", { timeout: JOB_TIMEOUT });
   await expect(jobPage.failure).toContainText("That image looks damaged");
   await expect(jobPage.failure).toContainText("save a fresh copy");
+  // …and the worker's own reason, so the person knows what was wrong with this file.
+  await expect(jobPage.failure).toContainText("hidden after the image");
   await expect(jobPage.finalStep).toHaveText("Failed");
   await snap(page, testInfo, "job-failed");
 

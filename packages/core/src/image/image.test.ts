@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { gpsTaggedJpeg, photo, pixelBomb } from "../../test/images.ts";
 import { AppError } from "../errors/index.ts";
-import { MODEL_LONG_SIDE, prepare, sniff } from "./index.ts";
+import { MODEL_LONG_SIDE, prepare, sniff, trailingBytes } from "./index.ts";
 
 async function refusal(bytes: Buffer, declared: string) {
   try {
@@ -46,6 +46,39 @@ describe("Image.prepare", () => {
     const refused = await refusal(polyglot, "image/png");
     expect(refused.code).toBe("CorruptImage");
     expect(refused.message).toMatch(/hidden after the image/);
+  });
+
+  it("tells a cut-short file from one with data after its end, in each format", async () => {
+    const script = Buffer.from("<script>alert(1)</script>");
+    for (const format of ["png", "jpeg", "webp"] as const) {
+      const image = await photo(48, 32, format);
+      const type = `image/${format}` as const;
+      expect(trailingBytes(image, type)).toBe(0);
+      expect(trailingBytes(Buffer.concat([image, Buffer.alloc(16)]), type)).toBe(0);
+      expect(trailingBytes(Buffer.concat([image, script]), type)).toBe(script.length);
+      expect(trailingBytes(image.subarray(0, image.length - 40), type)).toBe(-1);
+    }
+    // Appended data that itself ends in an end marker is still found.
+    const jpeg = await photo(48, 32, "jpeg");
+    const disguised = Buffer.concat([jpeg, script, Buffer.from([0xff, 0xd9])]);
+    expect(trailingBytes(disguised, "image/jpeg")).toBe(script.length + 2);
+    const refused = await refusal(Buffer.concat([jpeg, script]), "image/jpeg");
+    expect(refused.message).toBe(
+      `The file has ${script.length} bytes of other data hidden after the image.`,
+    );
+    const cut = await refusal(jpeg.subarray(0, jpeg.length - 40), "image/jpeg");
+    expect(cut.message).toMatch(/incomplete/);
+  });
+
+  it("walks progressive and mozjpeg-encoded JPEGs to their real end", async () => {
+    const source = await photo(200, 120, "png");
+    for (const jpeg of [
+      await sharp(source).jpeg({ progressive: true }).toBuffer(),
+      await sharp(source).jpeg({ mozjpeg: true }).toBuffer(),
+    ]) {
+      expect(trailingBytes(jpeg, "image/jpeg")).toBe(0);
+      await expect(prepare(jpeg, "image/jpeg")).resolves.toMatchObject({ width: 200 });
+    }
   });
 
   it("refuses a 20000×20000 pixel bomb from its header, before decoding it", async () => {

@@ -29,18 +29,72 @@ export function sniff(bytes: Uint8Array): ImageType | undefined {
   return undefined;
 }
 
-/** Bytes after the end of the image: the mark of a polyglot file (an image that is also a script, a zip, a page…). */
+/**
+ * Bytes after the end of the image: the mark of a polyglot file (an image that is also a script, a
+ * zip, a page…). -1 means the image ends before its end marker: the file was cut short. The formats
+ * are walked structurally rather than searched for an end marker, because appended data can itself
+ * contain one.
+ */
 export function trailingBytes(bytes: Buffer, type: ImageType): number {
-  if (type === "image/png") {
-    const iend = bytes.lastIndexOf(Buffer.from("IEND"));
-    return iend < 0 ? 0 : bytes.length - (iend + 8);
+  const end =
+    type === "image/png" ? pngEnd(bytes) : type === "image/jpeg" ? jpegEnd(bytes) : webpEnd(bytes);
+  if (end < 0 || end > bytes.length) return -1;
+  // Some cameras and editors pad the file with zeros; that is not hidden data.
+  let last = bytes.length;
+  while (last > end && bytes[last - 1] === 0) last--;
+  return last - end;
+}
+
+/** PNG: 8-byte signature, then chunks of length, type, data and CRC, up to and including IEND. */
+function pngEnd(bytes: Buffer): number {
+  let offset = 8;
+  while (offset + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(offset);
+    const next = offset + 12 + length;
+    if (bytes.toString("latin1", offset + 4, offset + 8) === "IEND") return next;
+    offset = next;
   }
-  if (type === "image/webp") {
-    return bytes.length - (bytes.readUInt32LE(4) + 8);
+  return -1;
+}
+
+/** WebP: a RIFF container whose header gives the payload size. */
+function webpEnd(bytes: Buffer): number {
+  return bytes.length < 8 ? -1 : bytes.readUInt32LE(4) + 8;
+}
+
+/**
+ * JPEG: markers with length-prefixed segments; after each start-of-scan, entropy-coded data in
+ * which 0xFF is only ever followed by a stuffed 0x00, a restart marker or fill 0xFFs, until the next
+ * real marker. The image ends at EOI (0xFFD9).
+ */
+function jpegEnd(bytes: Buffer): number {
+  let offset = 2;
+  while (offset + 1 < bytes.length) {
+    if (bytes[offset] !== 0xff) return -1;
+    const marker = bytes[offset + 1] as number;
+    if (marker === 0xff) {
+      offset++;
+      continue;
+    }
+    if (marker === 0xd9) return offset + 2;
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      offset += 2;
+      continue;
+    }
+    if (offset + 4 > bytes.length) return -1;
+    offset += 2 + bytes.readUInt16BE(offset + 2);
+    if (marker !== 0xda) continue;
+    // Entropy-coded data: skip to the next marker that is not stuffing or a restart.
+    while (offset + 1 < bytes.length) {
+      if (bytes[offset] === 0xff) {
+        const following = bytes[offset + 1] as number;
+        if (following !== 0x00 && following !== 0xff && !(following >= 0xd0 && following <= 0xd7))
+          break;
+      }
+      offset++;
+    }
   }
-  let end = bytes.length;
-  while (end > 2 && bytes[end - 1] === 0) end--;
-  return bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9 ? 0 : -1;
+  return -1;
 }
 
 const NAMES: Record<ImageType, string> = {

@@ -237,6 +237,10 @@ export function JobView({ id }: { id: string }) {
           }
         >
           {failure.detail}
+          {current.error?.message ? (
+            // What the worker found, in its own words (e.g. data hidden after the image).
+            <span className="mt-1 block opacity-80">What ArtAI found: {current.error.message}</span>
+          ) : null}
         </Notice>
       ) : null}
 
