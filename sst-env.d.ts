@@ -8,6 +8,7 @@ declare module "sst" {
     Jobs: { name: string; type: "sst.aws.Dynamo" };
     Queue: { url: string; type: "sst.aws.Queue" };
     Model: { endpointName: string; type: "sst.sst.Linkable" };
+    EdgeSecret: { value: string; type: "sst.sst.Secret" };
   }
 }
 export {};

@@ -4,6 +4,7 @@
  * everything else to the same handler so unknown paths get ArtAI's JSON 404.
  */
 import { REQUEST_ALARM_THRESHOLD } from "./config.ts";
+import { edgeSecret } from "./edge.ts";
 import { dataKey, useKey } from "./kms.ts";
 import { model } from "./model.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
@@ -24,8 +25,9 @@ export const API_ROUTES = [
 export const statusToken = new sst.Secret("StatusToken");
 
 /**
- * Account-wide ceiling for the API, behind WAF's per-IP limit: it also covers the API's own
- * `execute-api` URL, which does not pass through CloudFront.
+ * Account-wide ceiling for the API, behind WAF's per-IP limit. It also covers the API's own
+ * `execute-api` URL, which does not pass through CloudFront (the API refuses what arrives there
+ * without the edge's secret, but API Gateway still counts and invokes it).
  */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
@@ -53,7 +55,7 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   memory: "512 MB",
   timeout: "29 seconds",
   // Model: its endpoint name only, for the status page's model metrics (no invoke right).
-  link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken, model],
+  link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken, model, edgeSecret],
   // The status page draws the alarm's threshold; keep it the one the alarm uses.
   environment: { ARTAI_ALARM_THRESHOLD: String(REQUEST_ALARM_THRESHOLD) },
   permissions: [

@@ -2,14 +2,32 @@
  * The edge: one CloudFront distribution (`sst.aws.Router`) in front of the site and the API,
  * with a WAF web ACL and, when the stage has a domain, its ACM certificate and Route 53 alias.
  * Routes are attached in web.ts, once the API and the site exist.
+ *
+ * API Gateway also answers on its own `execute-api` URL, which skips CloudFront and the WAF. So
+ * the Router's viewer-request function stamps every request with the `EdgeSecret` and the
+ * viewer's address, overwriting whatever the client sent in those headers, and the API answers
+ * only requests that carry the secret (packages/core/src/edge).
  */
 import { DEV_SITE_URL, stage } from "./config.ts";
 
 /** Requests one IP may make in any 5-minute window before WAF blocks it. */
 export const RATE_LIMIT_PER_IP = 1000;
 
+/** Known only to CloudFront and the API: `sst secret set EdgeSecret "$(openssl rand -hex 32)"`. */
+export const edgeSecret = new sst.Secret("EdgeSecret");
+
+/** Header names shared with packages/core/src/edge (the API reads them). */
+export const EDGE_HEADERS = { secret: "x-artai-edge", viewer: "x-artai-viewer" } as const;
+
 export const router = new sst.aws.Router("Router", {
   domain: stage.domain ? { name: stage.domain, dns: sst.aws.dns() } : undefined,
+  edge: {
+    viewerRequest: {
+      // Runs first in the Router's CloudFront Function, for every request.
+      injection: $interpolate`event.request.headers[${JSON.stringify(EDGE_HEADERS.secret)}] = { value: ${edgeSecret.value.apply((v) => JSON.stringify(v))} };
+  event.request.headers[${JSON.stringify(EDGE_HEADERS.viewer)}] = { value: event.viewer.ip };`,
+    },
+  },
   waf: {
     rateLimitPerIp: RATE_LIMIT_PER_IP,
     managedRules: { coreRuleSet: true, knownBadInputs: true, sqlInjection: true },

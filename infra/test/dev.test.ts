@@ -12,7 +12,7 @@ beforeAll(async () => {
   run = await runProgram({
     stage: "alice",
     dev: true,
-    secrets: { AlertEmail: "alice@artai.test", StatusToken: "dev-token" },
+    secrets: { AlertEmail: "alice@artai.test", StatusToken: "dev-token", EdgeSecret: "dev-edge" },
   });
 });
 
@@ -80,9 +80,12 @@ describe("8. sst dev", () => {
     // `next dev` runs on the laptop and is told where the API is, to proxy `/api/*` there.
     const site = run.get("sst:aws:Nextjs", "Web").outputs?._dev;
     expect(site).toMatchObject({ command: "pnpm run dev", directory: "packages/web" });
-    expect(site.environment.ARTAI_API_URL).toBe(
-      run.get("aws:apigatewayv2/api:Api", "ApiApi").state.apiEndpoint,
+    // `/api/*` goes through the Router, whose edge function stamps the secret the API checks.
+    const distribution = run.get(
+      "aws:cloudfront/distribution:Distribution",
+      "RouterCdnDistribution",
     );
+    expect(site.environment.ARTAI_API_URL).toBe(`https://${distribution.state.domainName}`);
     // Other functions never see the local model.
     const api = run.get("aws:lambda/function:Function", "ApiHandlerFunction");
     expect(api.inputs.environment.variables.AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME).toBeUndefined();

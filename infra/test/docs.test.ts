@@ -51,7 +51,7 @@ test("10. docs/deploy.md: prerequisites, first deploy, secrets, domain and edge 
   expect(section(/^## Prerequisites/)).toMatch(/Docker/);
   expect(shellBlocks(section(/^## First deploy/))).toMatch(/sst deploy --stage production/);
   const secrets = shellBlocks(section(/^## Secrets/));
-  for (const name of ["AlertEmail", "StatusToken"])
+  for (const name of ["AlertEmail", "StatusToken", "EdgeSecret"])
     expect(secrets).toContain(`sst secret set ${name}`);
   expect(section(/Route 53 and CloudFront/)).toMatch(/latency/i);
   const cost = section(/^## Monthly cost estimate/);

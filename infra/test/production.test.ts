@@ -7,6 +7,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { SECRET_HEADER, VIEWER_HEADER } from "../../packages/core/src/edge/index.ts";
 import {
   inlineStatements,
   type ProgramRun,
@@ -21,6 +22,7 @@ import type { Json } from "./json.ts";
 const DOMAIN = "photos.artai.test";
 const REPLICA_REGION = "eu-central-1";
 const ALERT_EMAIL = "operators@artai.test";
+const EDGE_SECRET = "edge-secret-for-tests";
 const S3 = "aws:s3/bucket:Bucket";
 const KEY = "aws:kms/key:Key";
 const LAMBDA = "aws:lambda/function:Function";
@@ -32,7 +34,11 @@ let config: typeof import("../config.ts");
 beforeAll(async () => {
   run = await runProgram({
     stage: "production",
-    secrets: { AlertEmail: ALERT_EMAIL, StatusToken: "status-token-for-tests" },
+    secrets: {
+      AlertEmail: ALERT_EMAIL,
+      StatusToken: "status-token-for-tests",
+      EdgeSecret: EDGE_SECRET,
+    },
     env: { ARTAI_DOMAIN: DOMAIN, ARTAI_REPLICA_REGION: REPLICA_REGION },
   });
   config = await import("../config.ts");
@@ -158,6 +164,44 @@ describe("2. edge", () => {
     expect(distribution.inputs.webAclId).toBe(acl?.state.arn);
   });
 
+  test("2. the edge stamps every request with the API's secret and the viewer's address, overwriting the client's", async () => {
+    const fn = run.get("aws:cloudfront/function:Function", "RouterCloudfrontFunctionRequest");
+    const distribution = run.get(
+      "aws:cloudfront/distribution:Distribution",
+      "RouterCdnDistribution",
+    );
+    expect(distribution.inputs.defaultCacheBehavior.functionAssociations).toContainEqual({
+      eventType: "viewer-request",
+      functionArn: fn.state.arn,
+    });
+    // Run the function's code as CloudFront would, on a request whose client forged both headers.
+    const code: string = fn.inputs.code;
+    const source = code
+      .replace(/^\s*import cf from "cloudfront";/m, "")
+      .concat("\nreturn handler;");
+    const handler = new Function("cf", source)({
+      kvs: () => ({ get: async () => Promise.reject(new Error("no route")) }),
+    });
+    const request = {
+      method: "GET",
+      uri: "/api/jobs",
+      querystring: {},
+      cookies: {},
+      headers: {
+        host: { value: DOMAIN },
+        [SECRET_HEADER]: { value: "guess" },
+        [VIEWER_HEADER]: { value: "203.0.113.1" },
+      },
+    };
+    // The routing after the injection looks up the Router's KeyValueStore, which is not here.
+    await handler({ request, viewer: { ip: "198.51.100.7" } }).catch(() => undefined);
+    expect(request.headers[SECRET_HEADER]).toEqual({ value: EDGE_SECRET });
+    expect(request.headers[VIEWER_HEADER]).toEqual({ value: "198.51.100.7" });
+    // The API reads that secret through its link (and admits nothing without it).
+    const build = run.rpc.builds.find((b) => b.functionID === "ApiHandler");
+    expect(build?.links.EdgeSecret).toMatchObject({ value: EDGE_SECRET });
+  });
+
   test("2. routes: /api/* to the HTTP API, everything else to Next.js (packages/web)", () => {
     const dynamic = run.ofType("pulumi-nodejs:dynamic:Resource");
     const api = run.get("aws:apigatewayv2/api:Api", "ApiApi");
@@ -258,7 +302,16 @@ describe("3. API", () => {
       expect([build.functionID, unused]).toEqual([build.functionID, []]);
     }
     expect(linksOf("ApiHandler")).toEqual(
-      ["DeadLetterQueue", "Jobs", "Model", "Outputs", "Queue", "StatusToken", "Uploads"].sort(),
+      [
+        "DeadLetterQueue",
+        "EdgeSecret",
+        "Jobs",
+        "Model",
+        "Outputs",
+        "Queue",
+        "StatusToken",
+        "Uploads",
+      ].sort(),
     );
     expect(linksOf("Worker")).toEqual(["Jobs", "Model", "Outputs", "Queue", "Uploads"]);
     expect(linksOf("SweeperHandler")).toEqual(["Jobs", "Queue", "Uploads"]);

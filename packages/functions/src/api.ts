@@ -4,6 +4,7 @@
  */
 import * as Api from "@artai/core/api";
 import * as Breaker from "@artai/core/breaker";
+import * as Edge from "@artai/core/edge";
 import { AppError, RateLimited } from "@artai/core/errors";
 import * as Limit from "@artai/core/limit";
 import { log } from "@artai/core/log";
@@ -22,7 +23,9 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> =>
   const method = event.requestContext.http.method;
   const path = event.rawPath;
   try {
-    await rateLimit(event, method === "POST" && path === "/api/jobs" ? "create" : "read");
+    // Only requests that came through CloudFront (and its WAF) are served; it names the viewer.
+    const { client } = Edge.admit(event.headers, event.requestContext.http.sourceIp);
+    await rateLimit(client, method === "POST" && path === "/api/jobs" ? "create" : "read");
     return await route(event, method, path);
   } catch (err) {
     if (err instanceof RateLimited) {
@@ -110,11 +113,7 @@ async function createJob(event: APIGatewayProxyEventV2): Promise<Result> {
 }
 
 /** Spends a token for the caller's address; a limiter that cannot be reached lets requests through. */
-async function rateLimit(event: APIGatewayProxyEventV2, action: Limit.Action) {
-  const client = Limit.clientAddress({
-    viewerAddress: event.headers?.["cloudfront-viewer-address"],
-    sourceIp: event.requestContext.http.sourceIp,
-  });
+async function rateLimit(client: string, action: Limit.Action) {
   try {
     await Limit.take(client, action);
   } catch (err) {

@@ -55,8 +55,8 @@ export function createApiGateway(options: ApiGatewayOptions) {
     const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = query[k] ? `${query[k]},${v}` : v;
-    const sourceIp =
-      headers["x-forwarded-for"]?.split(",")[0]?.trim() ?? req.socket.remoteAddress ?? "127.0.0.1";
+    // As API Gateway does: the address of the connection, whatever X-Forwarded-For claims.
+    const sourceIp = req.socket.remoteAddress ?? "127.0.0.1";
     const now = new Date();
 
     const event: APIGatewayProxyEventV2 = {

@@ -7,11 +7,13 @@
  * The application code is not told it is local: the stack sets the SDK's standard endpoint
  * variables and the `Resource` links (`SST_RESOURCE_*`) exactly as `sst dev` would.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as Edge from "@artai/core/edge";
 import { createApiGateway } from "./api-gateway.ts";
 import { startDynamo } from "./dynamo.ts";
 import { startModel } from "./model.ts";
@@ -82,6 +84,11 @@ export interface Stack {
     sagemaker: string;
     model: string;
     web?: string;
+    /**
+     * The API's own address, as API Gateway's `execute-api` URL: no edge in front, so the API
+     * refuses what arrives here (403 Forbidden) and ArtAI is used through `url` alone.
+     */
+    api: string;
   };
   queues: { jobs: LocalQueue; dlq: LocalQueue };
   eventSource: EventSource;
@@ -252,6 +259,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let s3 = await startLocalS3(s3Options);
     closers.push(() => s3.close());
 
+    const edgeSecret = randomBytes(24).toString("base64url");
     const env: Record<string, string> = {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
@@ -272,6 +280,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         endpointName: NAMES.endpoint,
         type: "sst.sst.Linkable",
       }),
+      // Shared by the front (standing in for CloudFront) and the API, new at every start.
+      SST_RESOURCE_EdgeSecret: JSON.stringify({ value: edgeSecret, type: "sst.sst.Secret" }),
     };
     Object.assign(env, ops.env({ deadLetterQueueUrl: sqsApi.queueUrl(NAMES.dlq) }));
     // The handlers run in this process, as Lambda would run them, with the environment Lambda would give.
@@ -317,9 +327,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gateway = createApiGateway({ handler: api, onRequest: ops.onRequest });
     route = (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
-      // As CloudFront does, tell the origin who the viewer is (clients cannot set this header).
-      req.headers["cloudfront-viewer-address"] =
-        `${req.socket.remoteAddress ?? "unknown"}:${req.socket.remotePort ?? 0}`;
+      // As CloudFront's viewer-request function does (infra/edge.ts): stamp the request with the
+      // edge's secret and the viewer's address, overwriting whatever the client sent in them.
+      req.headers[Edge.SECRET_HEADER] = edgeSecret;
+      req.headers[Edge.VIEWER_HEADER] = req.socket.remoteAddress ?? "unknown";
       if (path === "/api" || path.startsWith("/api/")) {
         gateway(req, res).catch((error: unknown) => {
           log("api", String(error));
@@ -331,6 +342,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         res.writeHead(404, { "content-type": "text/plain" }).end("The web app is not running.");
       }
     };
+    // The API's own address, like `execute-api`: the same API, reached without the edge.
+    const direct: Server = createServer((req, res) => {
+      gateway(req, res).catch((error: unknown) => {
+        log("api", String(error));
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    await new Promise<void>((r) => direct.listen(0, host, r));
+    closers.push(
+      () =>
+        new Promise<void>((r) => {
+          direct.closeAllConnections();
+          direct.close(() => r());
+        }),
+    );
+
     front.on("upgrade", (req, socket, head) => {
       if (web) forwardUpgrade(new URL(web.url), req, socket as import("node:net").Socket, head);
       else socket.destroy();
@@ -346,6 +373,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         sagemaker: sagemaker.url,
         model: modelUrl,
         web: web?.url,
+        api: `http://${host}:${(direct.address() as AddressInfo).port}`,
       },
       queues: { jobs, dlq },
       eventSource,

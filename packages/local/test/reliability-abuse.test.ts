@@ -4,6 +4,8 @@
  * through the same environment variables a deployment uses, so the test stays short; clients
  * connect from different loopback addresses to be different callers.
  */
+
+import * as Edge from "@artai/core/edge";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,6 +66,7 @@ describe("13. rate limits and the open-jobs cap", () => {
       // Each request claims another address; the front, as CloudFront does, overwrites the claim.
       Array.from({ length: 50 }, async (_, i) => {
         const headers = {
+          [Edge.VIEWER_HEADER]: `203.0.113.${i}`,
           "cloudfront-viewer-address": `203.0.113.${i}:443`,
           "x-forwarded-for": `198.51.100.${i}`,
         };
@@ -79,6 +82,32 @@ describe("13. rate limits and the open-jobs cap", () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(50 - ok);
     // Reads spent nothing from the same address's creations.
     expect((await create(reader)).status).toBe(201);
+  });
+
+  it("the API's own address, which skips the edge, refuses everything with 403, even with forged edge headers", async () => {
+    const direct = new ClientAt(stack.endpoints.api, "127.0.0.8");
+    const forged = { [Edge.SECRET_HEADER]: "guess", [Edge.VIEWER_HEADER]: "203.0.113.50" };
+    for (const [path, init] of [
+      ["/api/health", {}],
+      ["/api/jobs", { headers: forged }],
+      [
+        "/api/jobs",
+        {
+          method: "POST",
+          headers: { ...forged, "content-type": "application/json" },
+          body: JSON.stringify({ contentType: "image/png", size: image.length, variations: 1 }),
+        },
+      ],
+    ] as const) {
+      const res = await direct.request(path, init);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({
+        error: { code: "Forbidden", message: expect.stringMatching(/site's own address/) },
+      });
+      expect(res.headers.get("set-cookie")).toBeNull();
+    }
+    // The same caller through the site's address is served.
+    expect((await new ClientAt(stack.url, "127.0.0.8").request("/api/health")).status).toBe(200);
   });
 
   it("an owner may have 3 open jobs; the 4th is refused with 429 TooManyOpenJobs until one finishes", async () => {

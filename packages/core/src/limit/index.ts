@@ -137,20 +137,3 @@ export async function checkOpenJobs(ownerId: string, now = Date.now()): Promise<
   const open = await Job.countByOwner(ownerId, { since, statuses: OPEN, atMost: openJobsPerOwner });
   if (open >= openJobsPerOwner) throw new TooManyOpenJobs(openJobsPerOwner);
 }
-
-/**
- * The address a request came from. Behind CloudFront, API Gateway sees CloudFront's address, so
- * the viewer's is read from `CloudFront-Viewer-Address` (`ip:port`), which CloudFront sets itself
- * and which the local stack's front sets the same way.
- */
-export function clientAddress(input: { viewerAddress?: string; sourceIp?: string }): string {
-  const viewer = input.viewerAddress?.trim();
-  if (viewer) {
-    const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(viewer);
-    if (bracketed?.[1]) return bracketed[1];
-    const parts = viewer.split(":");
-    // IPv4 "a.b.c.d:port"; an IPv6 address has more than one colon and keeps them.
-    return parts.length === 2 ? (parts[0] ?? viewer) : viewer.replace(/:\d+$/, "");
-  }
-  return input.sourceIp ?? "unknown";
-}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { clientAddress, limits } from "./index.ts";
+import { limits } from "./index.ts";
 
 describe("limits", () => {
   const saved = { ...process.env };
@@ -19,21 +19,5 @@ describe("limits", () => {
     process.env.ARTAI_LIMIT_READS_PER_MINUTE = "-3";
     process.env.ARTAI_LIMIT_OPEN_JOBS = "lots";
     expect(limits()).toEqual({ createsPerMinute: 5, readsPerMinute: 600, openJobsPerOwner: 10 });
-  });
-});
-
-describe("clientAddress", () => {
-  it("prefers the viewer address CloudFront sets, without its port", () => {
-    expect(clientAddress({ viewerAddress: "198.51.100.7:46532", sourceIp: "130.176.1.1" })).toBe(
-      "198.51.100.7",
-    );
-    expect(clientAddress({ viewerAddress: "2001:db8::1:46532" })).toBe("2001:db8::1");
-    expect(clientAddress({ viewerAddress: "[2001:db8::1]:443" })).toBe("2001:db8::1");
-  });
-
-  it("falls back to the connection's address", () => {
-    expect(clientAddress({ sourceIp: "203.0.113.9" })).toBe("203.0.113.9");
-    expect(clientAddress({ viewerAddress: " ", sourceIp: "203.0.113.9" })).toBe("203.0.113.9");
-    expect(clientAddress({})).toBe("unknown");
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * The edge: ArtAI's API sits behind CloudFront, which carries the WAF and the site's domain. API
+ * Gateway also answers on its own `execute-api` address, which skips both, and there a client could
+ * claim any address to the rate limiter. So CloudFront's viewer-request function stamps every
+ * request with two headers the client cannot set (it overwrites them): the `EdgeSecret` that only
+ * CloudFront and the API know, and the viewer's address. The API answers only requests carrying
+ * the secret, and reads the viewer's address only from those. The local stack's front does the
+ * same with its own secret.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Resource } from "sst";
+import { AppError } from "../errors/index.ts";
+
+/** Set by the edge to the `EdgeSecret`; anything a client sends in it is overwritten. */
+export const SECRET_HEADER = "x-artai-edge";
+/** Set by the edge to the address the viewer connected from. */
+export const VIEWER_HEADER = "x-artai-viewer";
+
+/** A request that reached the API without passing through the site's edge. */
+export class NotThroughEdge extends AppError {
+  constructor() {
+    super(
+      "Forbidden",
+      "ArtAI's API answers only through the site's own address, not the API's direct one.",
+      403,
+    );
+  }
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * Checks that a request came through the edge and returns the address of the person behind it.
+ * Throws `NotThroughEdge` when the secret is missing or wrong (compared in constant time).
+ */
+export function admit(headers: Record<string, string | undefined> | undefined, sourceIp?: string) {
+  const expected = Resource.EdgeSecret.value;
+  const given = headers?.[SECRET_HEADER];
+  if (!expected || !given || !timingSafeEqual(digest(given), digest(expected))) {
+    throw new NotThroughEdge();
+  }
+  return { client: headers?.[VIEWER_HEADER]?.trim() || sourceIp || "unknown" };
+}
