@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import type { Variation } from "@/lib/types.ts";
-import { Button } from "./ui.tsx";
+import { Button, LineIcon } from "./ui.tsx";
 
 /**
  * A before/after slider in a modal dialog. The native <dialog> traps focus, closes on Escape and
@@ -127,16 +127,7 @@ export function CompareDialog({
               style={{ left: `${position}%` }}
             >
               <span className="absolute top-1/2 left-1/2 flex size-9 -translate-x-1/2 -translate-y-1/2 items-center justify-center rounded-full bg-white text-zinc-900 shadow-lg">
-                <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5">
-                  <path
-                    d="M7 5l-4 5 4 5M13 5l4 5-4 5"
-                    fill="none"
-                    stroke="currentColor"
-                    strokeWidth="2"
-                    strokeLinecap="round"
-                    strokeLinejoin="round"
-                  />
-                </svg>
+                <LineIcon d="M7 5l-4 5 4 5M13 5l4 5-4 5" className="size-5" />
               </span>
             </div>
           </div>

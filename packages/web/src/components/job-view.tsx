@@ -11,7 +11,7 @@ import type { Job, JobParent, Variation } from "@/lib/types.ts";
 import { type Lineage, useJob, useLineage } from "@/lib/use-job.ts";
 import { CompareDialog } from "./compare-dialog.tsx";
 import { StatusSteps } from "./status-steps.tsx";
-import { Button, buttonStyles, Notice, Spinner } from "./ui.tsx";
+import { Button, buttonStyles, LineIcon, Notice, Spinner } from "./ui.tsx";
 
 const headings: Record<Job["status"], string> = {
   queued: "Waiting for a free painter…",
@@ -491,16 +491,5 @@ function Thumb({ job }: { job: Job }) {
 }
 
 function DownloadIcon() {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4">
-      <path
-        d="M10 3v10m0 0l-4-4m4 4l4-4M4 16h12"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      />
-    </svg>
-  );
+  return <LineIcon d="M10 3v10m0 0l-4-4m4 4l4-4M4 16h12" />;
 }

@@ -5,6 +5,7 @@ import { serverNow } from "@/lib/api.ts";
 import { formatElapsed, formatElapsedWords } from "@/lib/format.ts";
 import type { Job } from "@/lib/types.ts";
 import { isTerminal } from "@/lib/types.ts";
+import { LineIcon } from "./ui.tsx";
 
 const steps = [
   { key: "queued", label: "Queued" },
@@ -110,16 +111,5 @@ export function StatusSteps({ job }: { job: Job }) {
 }
 
 function Check() {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5">
-      <path
-        d="M3.5 8.5l3 3 6-7"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      />
-    </svg>
-  );
+  return <LineIcon d="M3.5 8.5l3 3 6-7" box={16} className="size-3.5" />;
 }

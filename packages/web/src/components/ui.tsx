@@ -76,3 +76,27 @@ export function Spinner({ className = "size-4" }: { className?: string }) {
     </svg>
   );
 }
+
+/** A decorative line-drawn icon: one round-capped stroke path in the current text colour. */
+export function LineIcon({
+  d,
+  box = 20,
+  className = "size-4",
+}: {
+  d: string;
+  box?: number;
+  className?: string;
+}) {
+  return (
+    <svg aria-hidden="true" viewBox={`0 0 ${box} ${box}`} className={className}>
+      <path
+        d={d}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
