@@ -70,6 +70,45 @@ describe("Image.prepare", () => {
     expect(cut.message).toMatch(/incomplete/);
   });
 
+  it("accepts what phones append to a JPEG (more JPEG images, a motion photo's MP4) and nothing else", async () => {
+    const primary = await photo(64, 48, "jpeg");
+    const gainMap = await photo(32, 24, "jpeg");
+    const box = (type: string, payload: Buffer) => {
+      const header = Buffer.alloc(8);
+      header.writeUInt32BE(8 + payload.length);
+      header.write(type, 4, "latin1");
+      return Buffer.concat([header, payload]);
+    };
+    const video = Buffer.concat([
+      box("ftyp", Buffer.from("isom\0\0\0\0isomiso2mp41", "latin1")),
+      box("moov", Buffer.alloc(40, 7)),
+      box("mdat", Buffer.alloc(300, 9)),
+    ]);
+    const script = Buffer.from("<script>alert(1)</script>");
+    // Ultra HDR and other Multi-Picture Format files: further complete JPEGs after the first.
+    expect(trailingBytes(Buffer.concat([primary, gainMap]), "image/jpeg")).toBe(0);
+    expect(trailingBytes(Buffer.concat([primary, gainMap, gainMap]), "image/jpeg")).toBe(0);
+    // A motion photo: the still, perhaps a gain map, then the video.
+    expect(trailingBytes(Buffer.concat([primary, video]), "image/jpeg")).toBe(0);
+    expect(trailingBytes(Buffer.concat([primary, gainMap, video]), "image/jpeg")).toBe(0);
+    await expect(
+      prepare(Buffer.concat([primary, gainMap, video]), "image/jpeg"),
+    ).resolves.toMatchObject({ width: 64, height: 48 });
+    // Anything else after them is still hidden data, and is counted in full.
+    expect(trailingBytes(Buffer.concat([primary, gainMap, script]), "image/jpeg")).toBe(
+      script.length,
+    );
+    expect(trailingBytes(Buffer.concat([primary, video, script]), "image/jpeg")).toBe(
+      video.length + script.length,
+    );
+    expect(trailingBytes(Buffer.concat([primary, gainMap.subarray(0, 100)]), "image/jpeg")).toBe(
+      100,
+    );
+    // PNG and WebP have no such convention: a JPEG after a PNG is hidden data.
+    const png = await photo(16, 16, "png");
+    expect(trailingBytes(Buffer.concat([png, gainMap]), "image/png")).toBe(gainMap.length);
+  });
+
   it("walks progressive and mozjpeg-encoded JPEGs to their real end", async () => {
     const source = await photo(200, 120, "png");
     for (const jpeg of [

@@ -30,18 +30,30 @@ export function sniff(bytes: Uint8Array): ImageType | undefined {
 }
 
 /**
- * Bytes after the end of the image: the mark of a polyglot file (an image that is also a script, a
- * zip, a page…). -1 means the image ends before its end marker: the file was cut short. The formats
- * are walked structurally rather than searched for an end marker, because appended data can itself
- * contain one.
+ * Bytes after the end of the image that no camera put there: the mark of a polyglot file (an image
+ * that is also a script, a zip, a page…). -1 means the image ends before its end marker: the file
+ * was cut short. The formats are walked structurally rather than searched for an end marker,
+ * because appended data can itself contain one.
+ *
+ * Phones do append media to a JPEG, and those photos are accepted: further complete JPEG images
+ * (the Multi-Picture Format, which Ultra HDR gain maps and depth maps use) and one complete MP4
+ * (a motion photo's video). Only the first image is ever decoded, and none of it reaches the
+ * variations.
  */
 export function trailingBytes(bytes: Buffer, type: ImageType): number {
-  const end =
+  let end =
     type === "image/png" ? pngEnd(bytes) : type === "image/jpeg" ? jpegEnd(bytes) : webpEnd(bytes);
   if (end < 0 || end > bytes.length) return -1;
   // Some cameras and editors pad the file with zeros; that is not hidden data.
   let last = bytes.length;
   while (last > end && bytes[last - 1] === 0) last--;
+  if (type === "image/jpeg") {
+    for (let next = jpegEnd(bytes, end); next > end && next <= last; next = jpegEnd(bytes, end)) {
+      end = next;
+    }
+    const video = end < last ? mp4End(bytes, end) : -1;
+    if (video === last || video === bytes.length) end = last;
+  }
   return last - end;
 }
 
@@ -57,6 +69,24 @@ function pngEnd(bytes: Buffer): number {
   return -1;
 }
 
+/** An MP4 (ISO BMFF) from `start`: boxes of size and type, the first an `ftyp`. -1 if it is not one. */
+function mp4End(bytes: Buffer, start: number): number {
+  if (bytes.toString("latin1", start + 4, start + 8) !== "ftyp") return -1;
+  let offset = start;
+  while (offset + 8 <= bytes.length) {
+    const size = bytes.readUInt32BE(offset);
+    const length =
+      size === 1 && offset + 16 <= bytes.length
+        ? Number(bytes.readBigUInt64BE(offset + 8))
+        : size === 0
+          ? bytes.length - offset
+          : size;
+    if (length < 8) return -1;
+    offset += length;
+  }
+  return offset;
+}
+
 /** WebP: a RIFF container whose header gives the payload size. */
 function webpEnd(bytes: Buffer): number {
   return bytes.length < 8 ? -1 : bytes.readUInt32LE(4) + 8;
@@ -67,8 +97,9 @@ function webpEnd(bytes: Buffer): number {
  * which 0xFF is only ever followed by a stuffed 0x00, a restart marker or fill 0xFFs, until the next
  * real marker. The image ends at EOI (0xFFD9).
  */
-function jpegEnd(bytes: Buffer): number {
-  let offset = 2;
+function jpegEnd(bytes: Buffer, start = 0): number {
+  if (bytes[start] !== 0xff || bytes[start + 1] !== 0xd8) return -1;
+  let offset = start + 2;
   while (offset + 1 < bytes.length) {
     if (bytes[offset] !== 0xff) return -1;
     const marker = bytes[offset + 1] as number;
