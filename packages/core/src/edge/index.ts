@@ -31,10 +31,14 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /**
  * Checks that a request came through the edge and returns the address of the person behind it.
- * Throws `NotThroughEdge` when the secret is missing or wrong (compared in constant time).
+ * Throws `NotThroughEdge` when the secret is missing or wrong (compared in constant time), and
+ * when no secret is configured at all: an empty secret must never admit an empty header.
  */
-export function admit(headers: Record<string, string | undefined> | undefined, sourceIp?: string) {
-  const expected = Resource.EdgeSecret.value;
+export function admit(
+  headers: Record<string, string | undefined> | undefined,
+  sourceIp?: string,
+  expected: string = Resource.EdgeSecret.value,
+) {
   const given = headers?.[SECRET_HEADER];
   if (!expected || !given || !timingSafeEqual(digest(given), digest(expected))) {
     throw new NotThroughEdge();
