@@ -10,7 +10,7 @@ import {
   type SigV4Verifier,
   strictEncode,
 } from "./auth.ts";
-import { MAX_PUT_BYTES, measure, payloadOf, readSmallBody } from "./body.ts";
+import { drain, MAX_PUT_BYTES, measure, payloadOf, readSmallBody } from "./body.ts";
 import { corsResponseHeaders, matchCors, parseRequestHeaders, preflightHeaders } from "./cors.ts";
 import { accessDenied, invalidArgument, invalidRequest, malformedXml, S3Error } from "./errors.ts";
 import {
@@ -330,13 +330,23 @@ export class S3Handler {
       },
       false,
     );
+    // A refusal that left part of the body unread ends the connection, as S3 does: the client must
+    // not send its next request into a socket that still carries the rest of this body.
+    const unread = !ctx.req.complete;
     res.writeHead(s3.status, {
       ...this.baseHeaders(ctx),
       ...s3.headers,
       "Content-Type": "application/xml",
       "Content-Length": String(ctx.req.method === "HEAD" ? 0 : Buffer.byteLength(body)),
+      ...(unread ? { Connection: "close" } : {}),
     });
-    res.end(ctx.req.method === "HEAD" ? undefined : body);
+    if (!unread) {
+      res.end(ctx.req.method === "HEAD" ? undefined : body);
+      return;
+    }
+    // The whole answer goes out now; the socket closes once the client has stopped sending.
+    if (ctx.req.method !== "HEAD") res.write(body);
+    void drain(ctx.req).then(() => res.end());
   }
 
   private versionHeader(bucket: BucketConfig, version: ObjectVersion): Record<string, string> {
