@@ -8,7 +8,7 @@ import { edgeSecret } from "./edge.ts";
 import { dataKey, useKey } from "./kms.ts";
 import { model } from "./model.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
-import { jobs, outputs, uploads } from "./storage.ts";
+import { jobs, outputs, replicaLinks, replicaPurge, uploads } from "./storage.ts";
 
 /** The routes of docs/api.md, in API Gateway's `METHOD /path` form. */
 export const API_ROUTES = [
@@ -55,11 +55,23 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   memory: "512 MB",
   timeout: "29 seconds",
   // Model: its endpoint name only, for the status page's model metrics (no invoke right).
-  link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken, model, edgeSecret],
+  // The replicas: deleting a job purges its images there too (deletes of a version do not replicate).
+  link: [
+    jobs,
+    uploads,
+    outputs,
+    ...replicaLinks,
+    queue,
+    deadLetterQueue,
+    statusToken,
+    model,
+    edgeSecret,
+  ],
   // The status page draws the alarm's threshold; keep it the one the alarm uses.
   environment: { ARTAI_ALARM_THRESHOLD: String(REQUEST_ALARM_THRESHOLD) },
   permissions: [
     useKey(dataKey),
+    ...replicaPurge,
     // GetMetricData cannot be scoped to a resource.
     sst.aws.permission({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
   ],

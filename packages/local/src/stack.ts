@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { REPLICATION, type ReplicaLink, type ReplicatedBucket } from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
 import { createApiGateway } from "./api-gateway.ts";
 import { startDynamo } from "./dynamo.ts";
@@ -31,6 +32,8 @@ export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 export const NAMES = {
   uploads: "artai-local-uploads",
   outputs: "artai-local-outputs",
+  uploadsReplica: "artai-local-uploads-replica",
+  outputsReplica: "artai-local-outputs-replica",
   table: "artai-local-jobs",
   queue: "artai-local-jobs",
   dlq: "artai-local-jobs-dlq",
@@ -38,6 +41,44 @@ export const NAMES = {
 } as const;
 
 export const REGION = "us-east-1";
+/** Where the replicas live, a region of their own as on AWS (infra's `stage.replicaRegion`). */
+export const REPLICA_REGION = "us-west-2";
+
+/** The local bucket behind each bucket link, replicas included. */
+const BUCKET_LINKS: Record<ReplicatedBucket | ReplicaLink, string> = {
+  Uploads: NAMES.uploads,
+  Outputs: NAMES.outputs,
+  UploadsReplica: NAMES.uploadsReplica,
+  OutputsReplica: NAMES.outputsReplica,
+};
+
+/**
+ * The replication of infra/storage.ts, from the same declaration (`REPLICATION`): each source
+ * bucket's rule, and its replica, versioned, in the replica region.
+ */
+function replicationOf(source: ReplicatedBucket) {
+  return {
+    destination: BUCKET_LINKS[REPLICATION.buckets[source]],
+    deleteMarkers: REPLICATION.deleteMarkers,
+  };
+}
+const replicaBuckets = () =>
+  Object.values(REPLICATION.buckets).map((link) => ({
+    name: BUCKET_LINKS[link],
+    versioning: true,
+    region: REPLICA_REGION,
+  }));
+const replicaLinks = () =>
+  Object.fromEntries(
+    Object.values(REPLICATION.buckets).map((link) => [
+      `SST_RESOURCE_${link}`,
+      JSON.stringify({
+        name: BUCKET_LINKS[link],
+        region: REPLICA_REGION,
+        type: "sst.sst.Linkable",
+      }),
+    ]),
+  );
 export const CREDENTIALS = {
   accessKeyId: "ARTAILOCALACCESSKEY",
   secretAccessKey: "artai-local-secret-key",
@@ -224,9 +265,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region: REGION,
       credentials: [CREDENTIALS],
       buckets: [
+        // The replicas first: a replication rule needs its destination.
+        ...replicaBuckets(),
         {
           name: NAMES.uploads,
           versioning: true,
+          replication: replicationOf("Uploads"),
           cors: [
             {
               allowedOrigins: [url, `http://127.0.0.1:${sitePort}`],
@@ -241,6 +285,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         {
           name: NAMES.outputs,
           versioning: true,
+          replication: replicationOf("Outputs"),
           cors: [
             {
               allowedOrigins: [url, `http://127.0.0.1:${sitePort}`],
@@ -271,6 +316,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SST_RESOURCE_App: JSON.stringify({ name: "artai", stage: "local" }),
       SST_RESOURCE_Uploads: JSON.stringify({ name: NAMES.uploads, type: "sst.aws.Bucket" }),
       SST_RESOURCE_Outputs: JSON.stringify({ name: NAMES.outputs, type: "sst.aws.Bucket" }),
+      ...replicaLinks(),
       SST_RESOURCE_Jobs: JSON.stringify({ name: NAMES.table, type: "sst.aws.Dynamo" }),
       SST_RESOURCE_Queue: JSON.stringify({
         url: sqsApi.queueUrl(NAMES.queue),

@@ -4,12 +4,51 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import * as Deletion from "@artai/core/deletion";
+import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "../src/stack.ts";
+import { NAMES, REGION, REPLICA_REGION, type Stack, startStack } from "../src/stack.ts";
 import { Browser, type JobView, tempDir, upload } from "./helpers.ts";
 
 const photo = readFileSync(new URL("./fixtures/tissue-sample.jpg", import.meta.url));
+
+/** Every bucket a job's images can be in, each with the region it must be reached in. */
+const EVERY_BUCKET = [
+  { name: NAMES.uploads, region: REGION },
+  { name: NAMES.outputs, region: REGION },
+  { name: NAMES.uploadsReplica, region: REPLICA_REGION },
+  { name: NAMES.outputsReplica, region: REPLICA_REGION },
+];
+
+const clientIn = (stack: Stack, region: string) =>
+  new S3Client({
+    endpoint: stack.endpoints.s3,
+    forcePathStyle: true,
+    region,
+    credentials: {
+      accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? "",
+      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? "",
+    },
+  });
+
+/** Every version and delete marker of a job's keys, per bucket (both prefixes in each). */
+async function copiesOf(stack: Stack, jobId: string) {
+  const found: Record<string, string[]> = {};
+  for (const bucket of EVERY_BUCKET) {
+    found[bucket.name] = [];
+    for (const prefix of [`uploads/${jobId}/`, `outputs/${jobId}/`]) {
+      const page = await clientIn(stack, bucket.region).send(
+        new ListObjectVersionsCommand({ Bucket: bucket.name, Prefix: prefix }),
+      );
+      for (const v of page.Versions ?? []) found[bucket.name]?.push(`${v.Key} ${v.VersionId}`);
+      for (const m of page.DeleteMarkers ?? [])
+        found[bucket.name]?.push(`${m.Key} ${m.VersionId} (delete marker)`);
+    }
+  }
+  return found;
+}
+const nothingIn = Object.fromEntries(EVERY_BUCKET.map((b) => [b.name, []]));
 
 describe("pipeline", () => {
   let stack: Stack;
@@ -109,11 +148,68 @@ describe("pipeline", () => {
     expect(child.variations).toHaveLength(1);
   });
 
-  it("deletes a job with every version of its images", async () => {
+  it("deletes a job with every version and delete marker of its images, replicas included", async () => {
     const inputUrl = finished.input?.url ?? "";
+    // Before: the upload and the three variations are in both buckets and in both replicas.
+    const before = await copiesOf(stack, finished.id);
+    expect(before[NAMES.uploads]).toHaveLength(1);
+    expect(before[NAMES.outputs]).toHaveLength(3);
+    expect(before[NAMES.uploadsReplica]).toEqual(before[NAMES.uploads]);
+    expect(before[NAMES.outputsReplica]).toEqual(before[NAMES.outputs]);
+
     const res = await owner.request(`/api/jobs/${finished.id}`, { method: "DELETE" });
     expect(res.status).toBe(204);
     expect((await owner.json(`/api/jobs/${finished.id}`)).status).toBe(404);
     expect((await fetch(inputUrl)).status).toBe(404);
+    expect(await copiesOf(stack, finished.id)).toEqual(nothingIn);
+  });
+
+  it("purges a deleted job again for copies that arrive after the deletion", async () => {
+    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
+    const id = created.body.job.id;
+    if (!created.body.upload) throw new Error("no upload in the answer");
+    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
+    await owner.waitForJob(id, 60_000);
+    const deletedAt = Date.now();
+    expect((await owner.request(`/api/jobs/${id}`, { method: "DELETE" })).status).toBe(204);
+    expect(await copiesOf(stack, id)).toEqual(nothingIn);
+
+    // What can still arrive on AWS: a version replication had not copied yet, and a variation
+    // a worker still running wrote after the purge (which replicates in turn).
+    await clientIn(stack, REPLICA_REGION).send(
+      new PutObjectCommand({
+        Bucket: NAMES.uploadsReplica,
+        Key: `uploads/${id}/input`,
+        Body: "late",
+      }),
+    );
+    await clientIn(stack, REGION).send(
+      new PutObjectCommand({ Bucket: NAMES.outputs, Key: `outputs/${id}/9.webp`, Body: "late" }),
+    );
+    const late = await copiesOf(stack, id);
+    expect(late[NAMES.uploadsReplica]).toHaveLength(1);
+    expect(late[NAMES.outputsReplica]).toHaveLength(1);
+
+    // The sweeper's pass before this deletion's first re-purge is due leaves them (it may re-purge
+    // the job deleted in the test before); the pass after removes them everywhere.
+    await Deletion.repurge(deletedAt + Deletion.REPURGE.firstAfterMs - 1000);
+    expect(await copiesOf(stack, id)).toEqual(late);
+    const due = await Deletion.repurge(deletedAt + Deletion.REPURGE.firstAfterMs + 1000);
+    expect(due.repurged).toBeGreaterThanOrEqual(1);
+    expect(await copiesOf(stack, id)).toEqual(nothingIn);
+
+    // Passes go on at doubling intervals until the window closes; then both deleted jobs of
+    // this file are forgotten, and no pass finds anything due any more. (The sweeper runs every
+    // 5 minutes: infra/sweeper.ts.)
+    let forgotten = 0;
+    const every = 5 * 60_000;
+    for (let t = deletedAt; t <= deletedAt + Deletion.REPURGE.windowMs + every; t += every) {
+      forgotten += (await Deletion.repurge(t)).forgotten;
+    }
+    expect(forgotten).toBe(2);
+    expect(await Deletion.repurge(deletedAt + 10 * Deletion.REPURGE.windowMs)).toEqual({
+      repurged: 0,
+      forgotten: 0,
+    });
   });
 });

@@ -16,6 +16,7 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Resource } from "sst";
 import { s3 } from "../aws/index.ts";
+import { REPLICATION, type ReplicatedBucket } from "../contract/index.ts";
 
 export const UPLOAD_PREFIX = "uploads/";
 export const OUTPUT_PREFIX = "outputs/";
@@ -42,6 +43,43 @@ export function jobIdFromInputKey(key: string): string | undefined {
 export const decodeEventKey = (key: string) => decodeURIComponent(key.replace(/\+/g, " "));
 
 export const buckets = () => ({ uploads: Resource.Uploads.name, outputs: Resource.Outputs.name });
+
+/** A bucket and the region it lives in (default: the function's own). */
+export interface BucketLocation {
+  name: string;
+  region?: string;
+}
+
+/** Where a job's images live under each replicated bucket's link name. */
+const jobPrefixes = (jobId: string): Record<ReplicatedBucket, string> => ({
+  Uploads: `${UPLOAD_PREFIX}${jobId}/`,
+  Outputs: `${OUTPUT_PREFIX}${jobId}/`,
+});
+
+/**
+ * Every place a copy of a job's images can be: both buckets, and each one's replica in the
+ * secondary region (from the one replication declaration, `REPLICATION` in the contract).
+ */
+export function jobLocations(jobId: string): { bucket: BucketLocation; prefix: string }[] {
+  const prefixes = jobPrefixes(jobId);
+  return (Object.keys(REPLICATION.buckets) as ReplicatedBucket[]).flatMap((source) => {
+    const replica = Resource[REPLICATION.buckets[source]];
+    return [
+      { bucket: { name: Resource[source].name }, prefix: prefixes[source] },
+      { bucket: { name: replica.name, region: replica.region }, prefix: prefixes[source] },
+    ];
+  });
+}
+
+/**
+ * Deletes every version and delete marker of a job's images in every bucket, replicas included.
+ * S3 never replicates a delete that names a version, so each replica is purged in its own region
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html).
+ * The sources go first: a version still on its way to a replica is caught by `Deletion.repurge`.
+ */
+export async function purgeJob(jobId: string): Promise<void> {
+  for (const { bucket, prefix } of jobLocations(jobId)) await purge(bucket, prefix);
+}
 
 /** Reads an object (a specific version when given) into memory, refusing anything over `maxBytes`. */
 export async function read(
@@ -100,13 +138,15 @@ export function signedUrl(bucket: string, key: string, contentType: string) {
  * Deletes every version of every object under `prefix`, so a deleted job leaves nothing behind
  * (in a versioned bucket a plain delete would only add a delete marker).
  */
-export async function purge(bucket: string, prefix: string) {
+export async function purge(location: string | BucketLocation, prefix: string) {
+  const bucket = typeof location === "string" ? { name: location } : location;
+  const client = s3(bucket.region);
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   do {
-    const page = await s3().send(
+    const page = await client.send(
       new ListObjectVersionsCommand({
-        Bucket: bucket,
+        Bucket: bucket.name,
         Prefix: prefix,
         KeyMarker: keyMarker,
         VersionIdMarker: versionIdMarker,
@@ -117,9 +157,19 @@ export async function purge(bucket: string, prefix: string) {
       VersionId: v.VersionId,
     }));
     if (objects.length > 0) {
-      await s3().send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+      // Quiet mode still reports the keys it could not delete; a purge that missed one has failed.
+      const result = await client.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket.name,
+          Delete: { Objects: objects, Quiet: true },
+        }),
       );
+      const [first] = result.Errors ?? [];
+      if (first) {
+        throw new Error(
+          `could not delete ${result.Errors?.length} version(s) in ${bucket.name}, e.g. ${first.Key}: ${first.Code} ${first.Message}`,
+        );
+      }
     }
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;

@@ -179,6 +179,7 @@ export class S3Handler {
       rawPath: ctx.rawPath,
       query: ctx.query,
       headers: req.headers,
+      region: this.regionOf(ctx.bucket),
     });
     for (const sub of UNSUPPORTED_SUBRESOURCES) {
       if (has(ctx.query, sub)) {
@@ -209,7 +210,7 @@ export class S3Handler {
           return this.listObjects(ctx, bucket);
         case "HEAD":
           this.store.bucket(bucket);
-          return this.send(ctx, 200, { "x-amz-bucket-region": this.deps.region });
+          return this.send(ctx, 200, { "x-amz-bucket-region": this.regionOf(bucket) });
         case "DELETE":
           if (has(ctx.query, "cors")) {
             await this.store.updateBucket(bucket, { cors: undefined });
@@ -262,6 +263,12 @@ export class S3Handler {
       default:
         throw methodNotAllowed(method, "Object");
     }
+  }
+
+  /** The region a bucket lives in: its own, else the server's (also for unknown buckets). */
+  private regionOf(bucket: string | undefined): string {
+    if (bucket === undefined || !this.store.hasBucket(bucket)) return this.deps.region;
+    return this.store.bucket(bucket).region ?? this.deps.region;
   }
 
   // ---- responses ---------------------------------------------------------------------------
@@ -404,7 +411,7 @@ export class S3Handler {
         Bucket: this.store.listBuckets().map((b) => ({
           Name: b.name,
           CreationDate: b.creationDate,
-          BucketRegion: this.deps.region,
+          BucketRegion: b.region ?? this.deps.region,
         })),
       },
     });
@@ -443,7 +450,8 @@ export class S3Handler {
 
   private getLocation(ctx: RequestContext, bucket: string) {
     this.store.bucket(bucket);
-    const region = this.deps.region === "us-east-1" ? "" : this.deps.region;
+    const own = this.regionOf(bucket);
+    const region = own === "us-east-1" ? "" : own;
     this.sendXml(ctx, "LocationConstraint", { "#text": region });
   }
 
@@ -776,6 +784,9 @@ export class S3Handler {
       "Last-Modified": httpDate(version.lastModified),
       "Accept-Ranges": "bytes",
       ...this.versionHeader(config, version),
+      ...(version.replicationStatus
+        ? { "x-amz-replication-status": version.replicationStatus }
+        : {}),
     };
     for (const [name, value] of Object.entries(version.headers)) headers[name] = value;
     for (const [name, value] of Object.entries(version.metadata))
@@ -1063,6 +1074,7 @@ export class S3Handler {
       "x-amz-credential": fields.get("x-amz-credential"),
       "x-amz-date": fields.get("x-amz-date"),
       "x-amz-signature": fields.get("x-amz-signature"),
+      region: this.regionOf(bucket),
     });
     const rawKey = fields.get("key");
     if (!rawKey) {
@@ -1128,7 +1140,7 @@ export class S3Handler {
     const record: S3ObjectCreatedRecord = {
       eventVersion: "2.1",
       eventSource: "aws:s3",
-      awsRegion: this.deps.region,
+      awsRegion: this.regionOf(bucket.name),
       eventTime: committed.version.lastModified,
       eventName,
       userIdentity: { principalId: `AWS:${LOCAL_PRINCIPAL}` },
