@@ -62,14 +62,25 @@ const jobPrefixes = (jobId: string): Record<ReplicatedBucket, string> => ({
  */
 export function jobLocations(jobId: string): { bucket: BucketLocation; prefix: string }[] {
   const prefixes = jobPrefixes(jobId);
-  return (Object.keys(REPLICATION.buckets) as ReplicatedBucket[]).flatMap((source) => {
-    const replica = Resource[REPLICATION.buckets[source]];
+  return (Object.keys(REPLICATION.buckets) as ReplicatedBucket[]).flatMap((name) => {
+    const { source, replica } = LINKED[name]();
     return [
-      { bucket: { name: Resource[source].name }, prefix: prefixes[source] },
-      { bucket: { name: replica.name, region: replica.region }, prefix: prefixes[source] },
+      { bucket: { name: source.name }, prefix: prefixes[name] },
+      { bucket: { name: replica.name, region: replica.region }, prefix: prefixes[name] },
     ];
   });
 }
+
+/** Each replicated bucket's link and its replica's, as `REPLICATION` (the contract) pairs them. */
+const LINKED = {
+  Uploads: () => ({ source: Resource.Uploads, replica: Resource.UploadsReplica }),
+  Outputs: () => ({ source: Resource.Outputs, replica: Resource.OutputsReplica }),
+} satisfies {
+  [K in ReplicatedBucket]: () => {
+    source: Resource[K];
+    replica: Resource[(typeof REPLICATION.buckets)[K]];
+  };
+};
 
 /**
  * Deletes every version and delete marker of a job's images in every bucket, replicas included.
