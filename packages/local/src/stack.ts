@@ -177,9 +177,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         .end(JSON.stringify({ error: { code: "Starting", message: "ArtAI is starting up." } }));
     };
     const front: Server = createServer((req, res) => route(req, res));
-    await new Promise<void>((r) =>
-      front.listen(options.port ?? Number(process.env.PORT ?? 3000), host, r),
-    );
+    // A port already taken rejects here (EADDRINUSE) instead of crashing the process.
+    await new Promise<void>((resolve, reject) => {
+      front.once("error", reject);
+      front.listen(options.port ?? Number(process.env.PORT ?? 3000), host, () => {
+        front.off("error", reject);
+        resolve();
+      });
+    });
     closers.push(
       () =>
         new Promise<void>((r) => {
