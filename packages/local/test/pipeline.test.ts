@@ -164,6 +164,32 @@ describe("pipeline", () => {
     expect(await copiesOf(stack, finished.id)).toEqual(nothingIn);
   });
 
+  it("finishes a deletion whose request failed half-way, when the sweeper next runs", async () => {
+    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
+    const id = created.body.job.id;
+    if (!created.body.upload) throw new Error("no upload in the answer");
+    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
+    await owner.waitForJob(id, 60_000);
+    expect((await copiesOf(stack, id))[NAMES.outputsReplica]?.length).toBeGreaterThan(0);
+
+    // The object store goes away while the deletion runs: the request fails, and says so.
+    const outage = stack.restart("s3", 4000);
+    await new Promise((r) => setTimeout(r, 300));
+    const deletedAt = Date.now();
+    const failed = await owner.json<{ error: { code: string } }>(`/api/jobs/${id}`, {
+      method: "DELETE",
+    });
+    await outage;
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.code).toBe("InternalError");
+    expect((await owner.json(`/api/jobs/${id}`)).status).toBe(200);
+
+    // The sweeper's next pass completes it: no copy anywhere, and the job is gone.
+    await Deletion.repurge(deletedAt + Deletion.REPURGE.firstAfterMs + 1000);
+    expect(await copiesOf(stack, id)).toEqual(nothingIn);
+    expect((await owner.json(`/api/jobs/${id}`)).status).toBe(404);
+  });
+
   it("purges a deleted job again for copies that arrive after the deletion", async () => {
     const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
     const id = created.body.job.id;
@@ -198,15 +224,15 @@ describe("pipeline", () => {
     expect(due.repurged).toBeGreaterThanOrEqual(1);
     expect(await copiesOf(stack, id)).toEqual(nothingIn);
 
-    // Passes go on at doubling intervals until the window closes; then both deleted jobs of
-    // this file are forgotten, and no pass finds anything due any more. (The sweeper runs every
+    // Passes go on at doubling intervals until the window closes; then the deleted jobs of this
+    // file are forgotten, and no pass finds anything due any more. (The sweeper runs every
     // 5 minutes: infra/sweeper.ts.)
     let forgotten = 0;
     const every = 5 * 60_000;
     for (let t = deletedAt; t <= deletedAt + Deletion.REPURGE.windowMs + every; t += every) {
       forgotten += (await Deletion.repurge(t)).forgotten;
     }
-    expect(forgotten).toBe(2);
+    expect(forgotten).toBe(3);
     expect(await Deletion.repurge(deletedAt + 10 * Deletion.REPURGE.windowMs)).toEqual({
       repurged: 0,
       forgotten: 0,

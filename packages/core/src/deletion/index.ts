@@ -8,11 +8,13 @@
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-troubleshoot.html);
  * - variations a worker that was still running wrote after the purge.
  * So each deletion leaves a small record in the table, and the sweeper purges the job's prefixes
- * everywhere again, 5 minutes after the deletion and then at doubling intervals for 24 hours.
+ * everywhere again, 5 minutes after the deletion and then at doubling intervals for 24 hours. It
+ * also removes the job's record, which finishes a deletion whose request failed half-way.
  */
 import { Entity } from "electrodb";
 import { Resource } from "sst";
 import { dynamo } from "../aws/index.ts";
+import * as Job from "../job/index.ts";
 import * as Storage from "../storage/index.ts";
 
 /** When the sweeper purges a deleted job again: first after `firstAfterMs`, doubling, within `windowMs`. */
@@ -78,7 +80,8 @@ export async function purgeJob(jobId: string, now = Date.now()): Promise<void> {
 
 /**
  * The sweeper's pass: purges every deleted job whose next purge is due, in every bucket and
- * replica, then schedules the next one, or forgets the job once its window is over.
+ * replica, removes the job's record if a failed request left it, then schedules the next pass,
+ * or forgets the job once its window is over.
  */
 export async function repurge(now = Date.now()): Promise<{ repurged: number; forgotten: number }> {
   const counts = { repurged: 0, forgotten: 0 };
@@ -88,6 +91,7 @@ export async function repurge(now = Date.now()): Promise<{ repurged: number; for
     .go({ limit: 100 });
   for (const deletion of due.data) {
     await Storage.purgeJob(deletion.jobId);
+    await Job.remove(deletion.jobId);
     counts.repurged++;
     const next = schedule(deletion.jobId, deletion.deletedAt, deletion.passes + 1);
     if (Date.parse(next.nextPurgeAt) > deletion.deletedAt + REPURGE.windowMs) {

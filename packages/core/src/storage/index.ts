@@ -146,11 +146,10 @@ export function signedUrl(bucket: string, key: string, contentType: string) {
 }
 
 /**
- * Deletes every version of every object under `prefix`, so a deleted job leaves nothing behind
- * (in a versioned bucket a plain delete would only add a delete marker).
+ * Deletes every version and delete marker under `prefix` in one bucket, through a client for the
+ * bucket's region (in a versioned bucket a plain delete would only add a delete marker).
  */
-export async function purge(location: string | BucketLocation, prefix: string) {
-  const bucket = typeof location === "string" ? { name: location } : location;
+export async function purge(bucket: BucketLocation, prefix: string) {
   const client = s3(bucket.region);
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
