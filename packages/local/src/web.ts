@@ -13,7 +13,7 @@ export type WebMode = "dev" | "production";
 /**
  * Next.js runs one `next dev` per folder: it locks `<distDir>/dev/lock` and a second one exits.
  * So `pnpm dev` with the dev site claims the web folder first, in this file, and a second one
- * finds out who holds it before it starts anything (packages/local/README.md#two-stacks).
+ * finds out who holds it before it starts anything (packages/local/README.md#two-stacks-at-once).
  */
 export const DEV_CLAIM = join(WEB_DIR, ".next", "artai-dev.json");
 
