@@ -5,8 +5,10 @@
  * given up on. Every request here goes through one undici Agent limited to a single connection,
  * the way a browser or the SDK reuses one socket.
  */
+
+import { connect } from "node:net";
 import { MAX_UPLOAD_BYTES } from "@artai/core/contract";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { ListObjectVersionsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Agent, FormData as UndiciFormData, fetch as undiciFetch } from "undici";
@@ -91,6 +93,28 @@ describe("local S3: a refusal leaves the connection usable", () => {
       { method: "PUT", body: "hello", dispatcher: agent },
     );
     expect(next.status).toBe(200);
+  });
+
+  it("stores nothing from an upload the client cut off half-way, and keeps serving", async () => {
+    const signer = clientFor(s3.url, CREDENTIALS, { requestChecksumCalculation: "WHEN_REQUIRED" });
+    const url = new URL(
+      await getSignedUrl(signer, new PutObjectCommand({ Bucket: BUCKET, Key: "cut.bin" }), {
+        expiresIn: 300,
+      }),
+    );
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((r) => socket.once("connect", r));
+    socket.write(
+      `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 1048576\r\n\r\n`,
+    );
+    socket.write(Buffer.alloc(100_000));
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const listed = await s3.client.send(
+      new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: "cut.bin" }),
+    );
+    expect(listed.Versions ?? []).toEqual([]);
   });
 
   it("keeps the connection open after a refusal that read the whole body", async () => {

@@ -194,8 +194,12 @@ export function payloadOf(
   // the refusal could be answered. It is piped instead, and an aborted upload is passed on.
   const first = decoder ?? inspector;
   if (decoder) pipeline(decoder, inspector, () => {});
+  const closedEarly = () => incompleteBody("The client closed the connection.");
   req.once("error", (error) => first.destroy(error));
-  req.once("aborted", () => first.destroy(incompleteBody("The client closed the connection.")));
+  req.once("aborted", () => first.destroy(closedEarly()));
+  req.once("close", () => {
+    if (!req.readableEnded) first.destroy(closedEarly());
+  });
   req.pipe(first);
 
   return {
