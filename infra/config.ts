@@ -96,6 +96,14 @@ export function assertReplicaRegion(homeRegion: string, replicaRegion: string): 
 export const stage: StageConfig = stageConfig($app.stage, process.env);
 
 /**
+ * The stage's own region: the `aws:region` configuration the SST CLI gives the program, which its
+ * default provider uses (SST's components/aws/helpers/provider.ts reads the same keys back).
+ */
+export const homeRegion: string = aws.config.region ?? "";
+if (!homeRegion) throw new Error("No AWS region is configured for the stage (aws:region).");
+assertReplicaRegion(homeRegion, stage.replicaRegion);
+
+/**
  * Values infra shares with the application and the local stack, declared once in the contract
  * (packages/core/src/contract): the request alarm's threshold, the worker's timeout and the queue
  * settings derived from it.

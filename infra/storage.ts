@@ -2,21 +2,15 @@
  * Storage: the Uploads and Outputs buckets (versioned, SSE-KMS, private, replicated to a
  * second region) and the Jobs table behind ElectroDB's single-table design.
  */
-import { assertReplicaRegion, isProduction, stage } from "./config.ts";
+import { isProduction, stage } from "./config.ts";
 import { siteOrigins } from "./edge.ts";
 import { dataKey, keyOptions, keyPolicy } from "./kms.ts";
 
 const production = isProduction($app.stage);
 
-/**
- * Provider for the secondary region that holds the replicas. Its region is checked against the
- * stage's own region first: the deploy stops with a clear message if they are the same.
- */
+/** Provider for the secondary region that holds the replicas. */
 export const replicaProvider = new aws.Provider("ReplicaRegion", {
-  region: aws.getRegionOutput({}).region.apply((home) => {
-    assertReplicaRegion(home, stage.replicaRegion);
-    return stage.replicaRegion as aws.Region;
-  }),
+  region: stage.replicaRegion as aws.Region,
 });
 
 /** Lifecycle shared by every bucket: old versions get cheaper, then go; stale multipart parts go. */

@@ -336,6 +336,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     false,
   );
 
+  // The SST CLI passes the home provider's settings as `aws:*` configuration (SST's useProvider
+  // reads them back); the program reads `aws:region` for its stage guard.
+  pulumi.runtime.setConfig("aws:region", REGION);
+
   const g = globalThis as Record<string, unknown>;
   const shim = await import(pathToFileURL(path.join(platformDir, "src/shim/run.js")).href);
   for (const [key, value] of Object.entries(shim)) g[key] = value;

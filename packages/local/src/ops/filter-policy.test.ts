@@ -74,9 +74,9 @@ describe("SNS filter policies", () => {
     expect(() =>
       validateFilterPolicy({ policy: { AlarmName: [{ "anything-but": "x" }] }, scope }),
     ).toThrow(/operator "anything-but" at AlarmName is not supported/);
-    expect(() => validateFilterPolicy({ policy: { price: [{ numeric: [">", 1] }] }, scope })).toThrow(
-      /"numeric"/,
-    );
+    expect(() =>
+      validateFilterPolicy({ policy: { price: [{ numeric: [">", 1] }] }, scope }),
+    ).toThrow(/"numeric"/);
     expect(() => validateFilterPolicy({ policy: { $or: [] }, scope })).toThrow(/\$or/);
     expect(() => validateFilterPolicy({ policy: { AlarmName: "x" }, scope })).toThrow(
       /must be a list/,
@@ -86,7 +86,10 @@ describe("SNS filter policies", () => {
       /MessageBody scope/,
     );
     expect(() =>
-      validateFilterPolicy({ policy: { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] }, scope }),
+      validateFilterPolicy({
+        policy: { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] },
+        scope,
+      }),
     ).toThrow(/at most 5/);
     expect(() => validateFilterPolicy({ policy: { AlarmName: ["x"] }, scope })).not.toThrow();
   });
