@@ -99,7 +99,7 @@ export const stage: StageConfig = stageConfig($app.stage, process.env);
  * The stage's own region: the `aws:region` configuration the SST CLI gives the program, which its
  * default provider uses (SST's components/aws/helpers/provider.ts reads the same keys back).
  */
-export const homeRegion: string = aws.config.region ?? "";
+const homeRegion: string = aws.config.region ?? "";
 if (!homeRegion) throw new Error("No AWS region is configured for the stage (aws:region).");
 assertReplicaRegion(homeRegion, stage.replicaRegion);
 

@@ -367,10 +367,17 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
   const { run } = await import(pathToFileURL(path.join(platformDir, "src/auto/run.ts")).href);
   let outputs: Record<string, unknown> = {};
-  await pulumi.runtime.runInPulumiStack(async () => {
-    outputs = await run(config.run);
-    return outputs;
-  });
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      outputs = await run(config.run);
+      return outputs;
+    });
+  } catch (error) {
+    // A program that refuses to run (a stage guard) leaves nothing behind.
+    await rpc.close();
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
   await settle(() => resources.length, rpc);
 
   // Components publish their settings through registerOutputs, which the mock monitor keeps
