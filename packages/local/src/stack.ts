@@ -13,6 +13,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  DLQ_RETENTION_SECONDS,
+  MAX_RECEIVE_COUNT,
+  QUEUE_RETENTION_SECONDS,
+  QUEUE_VISIBILITY_SECONDS,
+  UPLOAD_PREFIX,
+} from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
 import { createApiGateway } from "./api-gateway.ts";
 import { startDynamo } from "./dynamo.ts";
@@ -43,12 +50,12 @@ export const CREDENTIALS = {
   secretAccessKey: "artai-local-secret-key",
 };
 
-/** The queue's settings, the same as infra/ declares on AWS. */
+/** The queue's settings: the contract's, which infra/ declares on AWS. */
 export const QUEUE = {
-  maxReceiveCount: 5,
-  visibilityTimeoutSeconds: 6 * 120,
-  retentionSeconds: 4 * 24 * 3600,
-  dlqRetentionSeconds: 14 * 24 * 3600,
+  maxReceiveCount: MAX_RECEIVE_COUNT,
+  visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS,
+  retentionSeconds: QUEUE_RETENTION_SECONDS,
+  dlqRetentionSeconds: DLQ_RETENTION_SECONDS,
   batchSize: 1,
   concurrency: 4,
 };
@@ -236,7 +243,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               maxAgeSeconds: 3600,
             },
           ],
-          notifications: [{ prefix: "uploads/", events: ["s3:ObjectCreated:*"] }],
+          notifications: [{ prefix: UPLOAD_PREFIX, events: ["s3:ObjectCreated:*"] }],
         },
         {
           name: NAMES.outputs,

@@ -2,18 +2,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CreatedJob, ErrorBody, JobView } from "@artai/core/contract";
+
+export type { JobView } from "@artai/core/contract";
 
 export const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `artai-${name}-`));
-
-export interface JobView {
-  id: string;
-  status: string;
-  options: { variations: number; strength: string; seed: number };
-  input: { url: string } | null;
-  variations: { index: number; url: string; width: number; height: number; seed: number }[];
-  error?: { code: string; message: string };
-  parent?: { jobId: string; variation?: number };
-}
 
 export class Browser {
   cookie?: string;
@@ -38,11 +31,7 @@ export class Browser {
   }
 
   createJob(body: unknown) {
-    return this.json<{
-      job: JobView;
-      upload?: { url: string; fields: Record<string, string>; expiresAt: string };
-      error?: { code: string; message: string };
-    }>("/api/jobs", {
+    return this.json<CreatedJob & { error?: ErrorBody }>("/api/jobs", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),

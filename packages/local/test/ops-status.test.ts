@@ -5,7 +5,7 @@
  * from the SageMaker endpoint's metrics. Operators only.
  */
 import { readFileSync } from "node:fs";
-import type { StatusView } from "@artai/core/metrics";
+import type { StatusView } from "@artai/core/contract";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { statusTokenFile } from "../src/ops/status-token.ts";
 import { type Stack, startStack } from "../src/stack.ts";

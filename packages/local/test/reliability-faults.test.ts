@@ -9,6 +9,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MAX_RECEIVE_COUNT } from "@artai/core/contract";
 import * as Job from "@artai/core/job";
 import * as Pipeline from "@artai/core/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -160,7 +161,7 @@ describe("10. the model is down, slow or failing", () => {
     const held = stack.queues.jobs.receive(10);
     expect(held).toHaveLength(2);
     expect(await Job.claim(retry, { leaseMs: Pipeline.LEASE_MS })).toBeDefined();
-    for (let attempt = 0; attempt < Pipeline.MAX_RECEIVE_COUNT; attempt++) {
+    for (let attempt = 0; attempt < MAX_RECEIVE_COUNT; attempt++) {
       // Each lease had run out, so the next delivery could claim it again.
       const claimed = await Job.claim(last, { leaseMs: -1000 });
       expect(claimed).toBeDefined();

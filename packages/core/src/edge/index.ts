@@ -9,12 +9,13 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Resource } from "sst";
+import { EDGE_HEADERS } from "../contract/index.ts";
 import { AppError } from "../errors/index.ts";
 
 /** Set by the edge to the `EdgeSecret`; anything a client sends in it is overwritten. */
-export const SECRET_HEADER = "x-artai-edge";
+export const SECRET_HEADER = EDGE_HEADERS.secret;
 /** Set by the edge to the address the viewer connected from. */
-export const VIEWER_HEADER = "x-artai-viewer";
+export const VIEWER_HEADER = EDGE_HEADERS.viewer;
 
 /** A request that reached the API without passing through the site's edge. */
 export class NotThroughEdge extends AppError {

@@ -6,10 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { JobEntity, type JobItem, type Status, type Strength } from "./entity.ts";
+import { isTerminal, type JobOptions, type Status } from "../contract/index.ts";
+import { JobEntity, type JobItem } from "./entity.ts";
 
-export type { JobItem, Status, Strength } from "./entity.ts";
-export { STATUSES, STRENGTHS } from "./entity.ts";
+export type { Status } from "../contract/index.ts";
+export type { JobItem } from "./entity.ts";
+export { isTerminal };
 
 let entity: ReturnType<typeof JobEntity> | undefined;
 const jobs = () => {
@@ -17,17 +19,8 @@ const jobs = () => {
   return entity;
 };
 
-export const TERMINAL: readonly Status[] = ["succeeded", "failed"];
-export const isTerminal = (status: Status) => TERMINAL.includes(status);
-
 /** 128 random bits, URL-safe: ids are unguessable, so knowing one is the only way to ask for it. */
 export const newId = () => randomBytes(16).toString("base64url");
-
-export interface Options {
-  variations: number;
-  strength: Strength;
-  seed: number;
-}
 
 export interface Output {
   index: number;
@@ -42,7 +35,7 @@ export interface Output {
 export async function create(input: {
   id: string;
   ownerId: string;
-  options: Options;
+  options: JobOptions;
   inputKey: string;
   inputContentType: string;
   uploadExpiresAt: number;

@@ -16,11 +16,14 @@ import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
 import { sqs } from "../aws/index.ts";
 import * as Breaker from "../breaker/index.ts";
+import {
+  type Percentiles,
+  type QueueDepth,
+  REQUEST_ALARM_THRESHOLD,
+  type StatusView,
+} from "../contract/index.ts";
 import { JobEntity } from "../job/entity.ts";
-import type { Percentiles, StatusView } from "./contract.ts";
 import "./links.ts";
-
-export type { Percentiles, StatusView } from "./contract.ts";
 
 export const NAMESPACE = "ArtAI";
 
@@ -57,8 +60,9 @@ export function jobFinished(
   metrics.publishStoredMetrics();
 }
 
-/** The 24-hour request count above which the alarm fires (infra declares the same number). */
-export const alarmThreshold = () => Number(process.env.ARTAI_ALARM_THRESHOLD ?? "10000");
+/** The 24-hour request count above which the alarm fires: `ARTAI_ALARM_THRESHOLD`, or the contract's. */
+export const alarmThreshold = () =>
+  Number(process.env.ARTAI_ALARM_THRESHOLD ?? String(REQUEST_ALARM_THRESHOLD));
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -177,7 +181,7 @@ async function requestsAndModel(apiId: string, now: number) {
   };
 }
 
-async function queueDepth(url: string) {
+async function queueDepth(url: string): Promise<QueueDepth> {
   const answer = await sqs().send(
     new GetQueueAttributesCommand({
       QueueUrl: url,

@@ -3,7 +3,8 @@
  * store the variations → finish the job. Deliveries are at-least-once, so every step is safe to
  * repeat, and only failures worth retrying go back to the queue.
  */
-import { AppError, Retryable } from "../errors/index.ts";
+import { MAX_RECEIVE_COUNT, MAX_UPLOAD_BYTES, WORKER_TIMEOUT_SECONDS } from "../contract/index.ts";
+import { AppError, ImageTooLarge, Retryable } from "../errors/index.ts";
 import * as Image from "../image/index.ts";
 import * as Inference from "../inference/index.ts";
 import * as Job from "../job/index.ts";
@@ -11,15 +12,10 @@ import { type Logger, log } from "../log/index.ts";
 import * as Metrics from "../metrics/index.ts";
 import * as Queue from "../queue/index.ts";
 import * as Storage from "../storage/index.ts";
-import { MAX_UPLOAD_BYTES } from "../upload/index.ts";
 import { parseMessage, type S3Record } from "./events.ts";
 
 export { parseMessage } from "./events.ts";
 
-/** Deliveries before a message goes to the dead-letter queue (infra sets the same on the queue). */
-export const MAX_RECEIVE_COUNT = 5;
-/** How long the worker may run; the queue's visibility timeout is six times this. */
-export const WORKER_TIMEOUT_SECONDS = 120;
 /** A claim lasts as long as one worker run can. */
 export const LEASE_MS = WORKER_TIMEOUT_SECONDS * 1000;
 
@@ -143,7 +139,7 @@ async function processUpload(record: S3Record, receiveCount: number, log: Logger
 async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
   const { uploads, outputs } = Storage.buckets();
   if ((record.s3.object.size ?? 0) > MAX_UPLOAD_BYTES) {
-    throw new AppError("ImageTooLarge", "The image is larger than 10 MiB.");
+    throw new ImageTooLarge();
   }
   let upload: Awaited<ReturnType<typeof Storage.read>>;
   try {
@@ -153,7 +149,7 @@ async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
     });
   } catch (error) {
     if (error instanceof RangeError) {
-      throw new AppError("ImageTooLarge", "The image is larger than 10 MiB.");
+      throw new ImageTooLarge();
     }
     if ((error as { name?: string }).name === "NoSuchKey") {
       throw new AppError("UploadMissing", "The uploaded image is no longer there.");

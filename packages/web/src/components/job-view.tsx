@@ -1,5 +1,6 @@
 "use client";
 
+import type { JobView as Job, JobParent, Variation } from "@artai/core/contract";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -7,7 +8,6 @@ import { ApiError, createJobFrom } from "@/lib/api.ts";
 import { downloadImage, downloadZip } from "@/lib/download.ts";
 import { randomSeed, shortId } from "@/lib/format.ts";
 import { type Explanation, explain } from "@/lib/messages.ts";
-import type { Job, JobParent, Variation } from "@/lib/types.ts";
 import { type Lineage, useJob, useLineage } from "@/lib/use-job.ts";
 import { CompareDialog } from "./compare-dialog.tsx";
 import { StatusSteps } from "./status-steps.tsx";

@@ -1,13 +1,21 @@
 "use client";
 
+import {
+  CONTENT_TYPES,
+  DEFAULT_STRENGTH,
+  DEFAULT_VARIATIONS,
+  LIMITS_IN_WORDS,
+  MAX_SEED,
+  MAX_VARIATIONS,
+  MIN_VARIATIONS,
+  type Strength,
+} from "@artai/core/contract";
 import { useRouter } from "next/navigation";
 import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { ApiError, createJob, deleteJob } from "@/lib/api.ts";
 import { formatBytes, randomSeed } from "@/lib/format.ts";
 import { type CheckedImage, checkImage } from "@/lib/image-check.ts";
-import { ACCEPTED_TYPES, LIMITS_IN_WORDS, MAX_SEED, MAX_VARIATIONS } from "@/lib/limits.ts";
 import { type Explanation, explain } from "@/lib/messages.ts";
-import type { Strength } from "@/lib/types.ts";
 import { UploadError, uploadFile } from "@/lib/upload.ts";
 import { whenOnline } from "@/lib/use-online.ts";
 import { Button, Notice, Spinner } from "./ui.tsx";
@@ -19,6 +27,11 @@ type Phase =
   | { kind: "creating" }
   | { kind: "uploading"; loaded: number; total: number }
   | { kind: "opening"; jobId: string };
+
+const VARIATION_CHOICES = Array.from(
+  { length: MAX_VARIATIONS - MIN_VARIATIONS + 1 },
+  (_, i) => MIN_VARIATIONS + i,
+);
 
 const strengths: { value: Strength; label: string; hint: string }[] = [
   { value: "subtle", label: "Subtle", hint: "Keeps the picture, refreshes texture and detail" },
@@ -48,8 +61,8 @@ export function Uploader() {
   const [problem, setProblem] = useState<Explanation | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [variations, setVariations] = useState(MAX_VARIATIONS);
-  const [strength, setStrength] = useState<Strength>("subtle");
+  const [variations, setVariations] = useState(DEFAULT_VARIATIONS);
+  const [strength, setStrength] = useState<Strength>(DEFAULT_STRENGTH);
   const [seedMode, setSeedMode] = useState<"surprise" | "fixed">("surprise");
   const [seed, setSeed] = useState("");
   const cancelRef = useRef<(() => void) | null>(null);
@@ -187,7 +200,7 @@ export function Uploader() {
           ref={fileInput}
           id={inputId}
           type="file"
-          accept={ACCEPTED_TYPES.join(",")}
+          accept={CONTENT_TYPES.join(",")}
           aria-label="Choose an image"
           aria-describedby={`${inputId}-limits`}
           className="peer sr-only"
@@ -310,7 +323,7 @@ export function Uploader() {
           <fieldset disabled={busy}>
             <legend className="mb-2 font-medium text-sm">Number of variations</legend>
             <div className="grid grid-cols-4 gap-2">
-              {[1, 2, 3, 4].map((n) => (
+              {VARIATION_CHOICES.map((n) => (
                 <label key={n} className="relative">
                   <input
                     type="radio"
