@@ -75,6 +75,17 @@ export class Paused extends AppError {
   }
 }
 
+/** Refused because the owner already has as many unfinished jobs as allowed. */
+export class TooManyOpenJobs extends AppError {
+  constructor(readonly limit: number) {
+    super(
+      "TooManyOpenJobs",
+      `You already have ${limit} images waiting or being processed. Wait for one to finish, then try again.`,
+      429,
+    );
+  }
+}
+
 /**
  * A failure worth retrying (the model is busy or down, a store timed out). The worker lets the
  * queue redeliver; after the last delivery the job fails with `finalCode`/`finalMessage`.

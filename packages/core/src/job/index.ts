@@ -5,7 +5,7 @@
  * needed).
  */
 import { randomBytes } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { isConditionFailed } from "../aws/index.ts";
 import { isTerminal, type JobOptions, type Status } from "../contract/index.ts";
 import { JobEntity, type JobItem } from "./entity.ts";
 
@@ -100,18 +100,23 @@ export async function countByOwner(
   return count;
 }
 
+/**
+ * The timestamps of every job that entered `status` after `since` (ISO): what the status page's
+ * latency figures are made of.
+ */
+export async function listChangedSince(status: Status, since: string) {
+  const result = await jobs()
+    .query.byStatus({ status })
+    .gt({ updatedAt: since })
+    .go({ pages: "all", attributes: ["createdAt", "startedAt", "finishedAt"] });
+  return result.data;
+}
+
 /** Jobs in `status` whose last change is older than `before` (ISO), oldest first. */
 export async function listStale(status: Status, before: string, limit = 100): Promise<JobItem[]> {
   const result = await jobs().query.byStatus({ status }).lt({ updatedAt: before }).go({ limit });
   return result.data;
 }
-
-/** A failed condition, whether the SDK's own error or ElectroDB's wrapper around it. */
-const conditionFailed = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string })?.name === "ConditionalCheckFailedException" ||
-  ((error as { cause?: unknown })?.cause !== undefined &&
-    conditionFailed((error as { cause?: unknown }).cause));
 
 /** Runs a conditional write: `true` if it applied, `false` if its condition did not hold. */
 async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
@@ -119,7 +124,7 @@ async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
     await write();
     return true;
   } catch (error) {
-    if (conditionFailed(error)) return false;
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }
@@ -152,7 +157,7 @@ export async function claim(
       .go({ response: "all_new" });
     return result.data as JobItem;
   } catch (error) {
-    if (conditionFailed(error)) return undefined;
+    if (isConditionFailed(error)) return undefined;
     throw error;
   }
 }

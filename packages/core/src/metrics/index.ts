@@ -22,7 +22,7 @@ import {
   REQUEST_ALARM_THRESHOLD,
   type StatusView,
 } from "../contract/index.ts";
-import { JobEntity } from "../job/entity.ts";
+import * as Job from "../job/index.ts";
 import "./links.ts";
 
 export const NAMESPACE = "ArtAI";
@@ -202,15 +202,8 @@ async function queueDepth(url: string): Promise<QueueDepth> {
 
 async function finishedJobs(now: number) {
   const since = new Date(now - DAY).toISOString();
-  const jobs = JobEntity();
   const [succeeded, failed] = await Promise.all(
-    (["succeeded", "failed"] as const).map(async (status) => {
-      const result = await jobs.query
-        .byStatus({ status })
-        .gt({ updatedAt: since })
-        .go({ pages: "all", attributes: ["createdAt", "startedAt", "finishedAt"] });
-      return result.data;
-    }),
+    (["succeeded", "failed"] as const).map((status) => Job.listChangedSince(status, since)),
   );
   const total: number[] = [];
   const processing: number[] = [];
