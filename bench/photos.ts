@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import sharp, { type OverlayOptions, type Sharp } from "sharp";
 
-export const SOURCE = new URL("../test/fixtures/tissue-sample.jpg", import.meta.url);
+export const SOURCE = new URL("../packages/local/test/fixtures/tissue-sample.jpg", import.meta.url);
 
 export interface Photo {
   label: string;

@@ -19,9 +19,9 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CREDENTIALS, REGION } from "@artai/local/stack";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
-import { CREDENTIALS, REGION } from "../src/stack.ts";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const JOBS = env("LOAD_JOBS", 200);

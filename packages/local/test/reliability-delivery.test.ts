@@ -7,10 +7,10 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import { toRecord } from "../src/queue/event-source.ts";
 import type { QueueMessage } from "../src/queue/queue.ts";
 import { NAMES, REGION, type Stack } from "../src/stack.ts";
-import { Browser } from "./helpers.ts";
 import {
   finished,
   modelCalls,

@@ -13,8 +13,8 @@ import { MAX_RECEIVE_COUNT } from "@artai/core/contract";
 import * as Job from "@artai/core/job";
 import * as Pipeline from "@artai/core/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
-import { Browser } from "./helpers.ts";
 import {
   finished,
   modelCalls,

@@ -4,9 +4,11 @@
  * SageMaker front's invocation record) instead of test hooks in the application.
  */
 import { request } from "node:http";
+import type { JobView } from "@artai/core/contract";
 import { ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
+import { Browser, upload } from "../src/client.ts";
 import { NAMES, REGION, type Stack, type StackOptions, startStack } from "../src/stack.ts";
-import { Browser, type JobView, tempDir, upload } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 
 export { photo } from "../../core/test/images.ts";
 

@@ -8,8 +8,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as Pipeline from "@artai/core/pipeline";
 import { afterAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
-import { Browser, tempDir } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 import {
   finished,
   jobOf,
