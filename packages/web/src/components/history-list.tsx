@@ -160,7 +160,7 @@ export function HistoryList() {
                   <div className="flex items-center justify-between gap-2">
                     <h2 id={`job-${job.id}`} className="font-medium">
                       <Link href={`/jobs/${job.id}`} className="hover:underline">
-                        JobView {shortId(job.id)}
+                        Job {shortId(job.id)}
                       </Link>
                     </h2>
                     <span
