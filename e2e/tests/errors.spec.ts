@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { MAX_PIXELS_IN_WORDS, MAX_UPLOAD_IN_WORDS } from "@artai/core/contract";
-import sharp from "sharp";
+import { flat } from "@artai/test-images";
 import { expect, HistoryPage, JOB_TIMEOUT, NOT_AN_IMAGE, PHOTO, snap, test } from "../fixtures.ts";
 
 test("files ArtAI can't take are refused in plain words before anything is sent", async ({
@@ -35,9 +35,7 @@ test("files ArtAI can't take are refused in plain words before anything is sent"
 
   // Small in bytes, huge in pixels: 6000 × 5000 is 30 megapixels.
   const wide = testInfo.outputPath("wall.png");
-  await sharp({ create: { width: 6000, height: 5000, channels: 3, background: "#88aacc" } })
-    .png()
-    .toFile(wide);
+  writeFileSync(wide, await flat(6000, 5000, "png"));
   await uploadPage.choose(wide);
   await expect(uploadPage.alert).toContainText("That image has too many pixels");
   await expect(uploadPage.alert).toContainText("6000 × 5000 pixels (30.0 megapixels)");

@@ -10,7 +10,7 @@ import { Browser, upload } from "../src/client.ts";
 import { NAMES, REGION, type Stack, type StackOptions, startStack } from "../src/stack.ts";
 import { tempDir } from "./helpers.ts";
 
-export { photo } from "../../core/test/images.ts";
+export { photo } from "@artai/test-images";
 
 /** A stack with no web app and no sweeper timer (the tests run the sweeper when they mean to). */
 export function quietStack(name: string, options: StackOptions = {}) {

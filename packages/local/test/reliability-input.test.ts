@@ -5,10 +5,10 @@
  */
 
 import type { JobView } from "@artai/core/contract";
+import { gpsTaggedJpeg, pixelBomb } from "@artai/test-images";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gpsTaggedJpeg, pixelBomb } from "../../core/test/images.ts";
 import { Browser, upload } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
 import { NAMES } from "../src/stack.ts";
