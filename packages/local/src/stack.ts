@@ -334,8 +334,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gateway = createApiGateway({ handler: api, onRequest: ops.onRequest });
     route = (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
-      // As CloudFront's viewer-request function does (infra/edge.ts): stamp the request with the
-      // edge's secret and the viewer's address, overwriting whatever the client sent in them.
+      // The edge's stamp, as CloudFront's viewer-request function sets it (docs/api.md#the-edge).
       req.headers[Edge.SECRET_HEADER] = edgeSecret;
       req.headers[Edge.VIEWER_HEADER] = req.socket.remoteAddress ?? "unknown";
       if (path === "/api" || path.startsWith("/api/")) {

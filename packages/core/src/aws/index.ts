@@ -1,6 +1,6 @@
 /**
  * The AWS clients ArtAI shares. Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>`
- * variables, so the same code talks to AWS or to the local stack. Path-style S3 addressing works on
+ * variables, so the same code talks to whatever endpoint those name. Path-style S3 addressing works on
  * both, which keeps presigned URLs identical in shape everywhere.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";

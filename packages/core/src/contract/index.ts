@@ -2,7 +2,7 @@
  * ArtAI's contract: every value and type that more than one package needs, declared once.
  *
  * Browser-safe by rule: this module imports nothing (no AWS SDK, no ElectroDB, no `sst`, no
- * `node:` modules), so the web app, infra, the local stack and the tests can all load it.
+ * `node:` modules), so a browser, infra and every other package can load it.
  * A test (`contract.test.ts`) keeps it that way.
  */
 

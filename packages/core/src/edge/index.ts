@@ -1,12 +1,4 @@
-/**
- * The edge: ArtAI's API sits behind CloudFront, which carries the WAF and the site's domain. API
- * Gateway also answers on its own `execute-api` address, which skips both, and there a client could
- * claim any address to the rate limiter. So CloudFront's viewer-request function stamps every
- * request with two headers the client cannot set (it overwrites them): the `EdgeSecret` that only
- * CloudFront and the API know, and the viewer's address. The API answers only requests carrying
- * the secret, and reads the viewer's address only from those. The local stack's front does the
- * same with its own secret.
- */
+/** The API's side of the edge's stamp: why there is one, and how, in docs/api.md#the-edge. */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Resource } from "sst";
 import { EDGE_HEADERS } from "../contract/index.ts";

@@ -61,7 +61,7 @@ function containerError(error: unknown): { status?: number; code?: string; messa
     }
     return { status: e.OriginalStatusCode, ...body };
   }
-  // The container reached directly (as `sst dev` does with the local model): the SDK names the
+  // The container reached directly, without SageMaker in between: the SDK names the
   // error after the body's `code`.
   return { status: e.$metadata?.httpStatusCode, code: e.name, message: e.message };
 }

@@ -1,8 +1,7 @@
 /**
  * Jobs: create, read, list and move through `queued → processing → succeeded | failed`.
  * Every transition is a conditional write, so duplicate or late deliveries can never move a job
- * backwards or make a second set of outputs (the local DynamoDB has no transactions, and none are
- * needed).
+ * backwards or make a second set of outputs; no transaction is needed.
  */
 import { randomBytes } from "node:crypto";
 import { isConditionFailed } from "../aws/index.ts";

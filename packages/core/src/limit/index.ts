@@ -6,7 +6,7 @@
  * share no memory. Each bucket is kept in its "virtual scheduling" form (GCRA): one number, the
  * time at which the bucket will be full again (`tat`). Taking a token is one conditional
  * `UpdateItem` (two when the bucket had filled up), so concurrent requests from one address can
- * never both spend the last token, and no transaction is needed (the local DynamoDB has none).
+ * never both spend the last token, and no transaction is needed.
  */
 import { isConditionFailed } from "../aws/index.ts";
 import { RateLimited, TooManyOpenJobs } from "../errors/index.ts";

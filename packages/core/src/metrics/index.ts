@@ -2,7 +2,7 @@
  * ArtAI's operational numbers. Application metrics (jobs created, succeeded, failed, and job
  * duration) go out as CloudWatch embedded metric format through Powertools Metrics: one JSON line
  * on stdout, which Lambda's log pipeline turns into CloudWatch metrics and which reads just as
- * well in a local terminal. `status()` gathers what the operators' status page shows from the
+ * well in a terminal. `status()` gathers what the operators' status page shows from the
  * same AWS APIs everywhere: CloudWatch `GetMetricData`, SQS `GetQueueAttributes` and the Jobs table.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -28,7 +28,7 @@ import "./links.ts";
 export const NAMESPACE = "ArtAI";
 
 let cloudwatchClient: CloudWatchClient | undefined;
-/** CloudWatch, at `AWS_ENDPOINT_URL_CLOUDWATCH` when that is set (the local stack sets it). */
+/** CloudWatch, at `AWS_ENDPOINT_URL_CLOUDWATCH` when that is set. */
 const cloudwatch = () => {
   cloudwatchClient ??= new CloudWatchClient({});
   return cloudwatchClient;

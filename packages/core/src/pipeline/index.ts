@@ -38,7 +38,7 @@ export interface BatchResult {
 export async function processBatch(records: QueueRecord[]): Promise<BatchResult> {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of records) {
-    // One logger per record: where several batches run in one process (the local stack), keys
+    // One logger per record: where several batches run in one process, keys
     // appended for one job never reach another job's lines.
     const recordLog = log.createChild();
     recordLog.appendKeys({ messageId: record.messageId });
