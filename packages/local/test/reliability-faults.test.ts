@@ -13,14 +13,13 @@ import { MAX_RECEIVE_COUNT } from "@artai/core/contract";
 import * as Job from "@artai/core/job";
 import * as Pipeline from "@artai/core/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Browser } from "../src/client.ts";
+import type { Browser } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
 import {
   finished,
   modelCalls,
-  photo,
+  ownedStack,
   queueDrained,
-  quietStack,
   submit,
   versions,
   waitFor,
@@ -34,12 +33,9 @@ let stack: Stack;
 let client: Browser;
 let image: Buffer;
 beforeAll(async () => {
-  stack = await quietStack("reliability-faults", {
+  ({ stack, client, image } = await ownedStack("reliability-faults", {
     modelEnv: { ARTAI_MODEL_WORKERS: "1", ARTAI_MODEL_QUEUE: "0" },
-  });
-  client = new Browser(stack.url);
-  image = await photo(48, 48, "png");
-  await client.createJob({ contentType: "image/png", size: 1, variations: 1 }); // the owner cookie
+  }));
 });
 afterAll(async () => stack?.close());
 

@@ -31,7 +31,7 @@ const largePhoto = readFileSync(PHOTOS.tissueSample);
 
 /** The stack in its own process group, so one SIGKILL takes it and its model container down. */
 async function spawnStack(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "load/serve.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/serve.ts"], {
     cwd: PACKAGE_DIR,
     env: { ...process.env, ARTAI_DATA_DIR: dataDir, ARTAI_LOG_LEVEL: "ERROR" },
     detached: true,

@@ -165,6 +165,9 @@ export const EDGE_HEADERS = { secret: "x-artai-edge", viewer: "x-artai-viewer" }
 
 // ── Storage ─────────────────────────────────────────────────────────────────────────────────
 
+/** How long the API's image links (presigned GETs) stay valid; clients re-read the job for fresh ones. */
+export const IMAGE_URL_EXPIRY_SECONDS = 15 * 60;
+
 /** Uploads land under this prefix; only these start a job. */
 export const UPLOAD_PREFIX = "uploads/";
 /** Variations are written under this prefix. */

@@ -16,9 +16,12 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Resource } from "sst";
 import { s3 } from "../aws/index.ts";
-import { JOB_ID_PATTERN, OUTPUT_PREFIX, UPLOAD_PREFIX } from "../contract/index.ts";
-/** Image links expire quickly and name one object; clients re-read the job for fresh ones. */
-export const URL_EXPIRY_SECONDS = 15 * 60;
+import {
+  IMAGE_URL_EXPIRY_SECONDS,
+  JOB_ID_PATTERN,
+  OUTPUT_PREFIX,
+  UPLOAD_PREFIX,
+} from "../contract/index.ts";
 
 export const inputKey = (jobId: string) => `${UPLOAD_PREFIX}${jobId}/input`;
 
@@ -91,7 +94,7 @@ export function signedUrl(bucket: string, key: string, contentType: string) {
   return getSignedUrl(
     s3(),
     new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentType: contentType }),
-    { expiresIn: URL_EXPIRY_SECONDS },
+    { expiresIn: IMAGE_URL_EXPIRY_SECONDS },
   );
 }
 

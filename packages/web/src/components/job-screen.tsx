@@ -196,12 +196,7 @@ function LoadedJob({
 
       <div className="grid gap-6 lg:grid-cols-[18rem_minmax(0,1fr)]">
         <section aria-labelledby="original-heading" className="flex flex-col gap-2">
-          <h2
-            id="original-heading"
-            className="font-medium text-sm text-zinc-600 dark:text-zinc-400"
-          >
-            Original
-          </h2>
+          <SectionHeading id="original-heading">Original</SectionHeading>
           <div
             className="checkerboard flex items-center justify-center overflow-hidden rounded-xl"
             style={{ aspectRatio: aspect }}
@@ -225,12 +220,7 @@ function LoadedJob({
         </section>
 
         <section aria-labelledby="variations-heading" className="flex min-w-0 flex-col gap-2">
-          <h2
-            id="variations-heading"
-            className="font-medium text-sm text-zinc-600 dark:text-zinc-400"
-          >
-            Variations
-          </h2>
+          <SectionHeading id="variations-heading">Variations</SectionHeading>
           <VariationGrid
             variations={variations}
             pendingSlots={pendingSlots}
@@ -275,5 +265,13 @@ function ReconnectingNotice() {
     <Notice tone="warning" title="Reconnecting to ArtAI…">
       ArtAI didn't answer just now. Retrying shortly; your job keeps running meanwhile.
     </Notice>
+  );
+}
+
+function SectionHeading({ id, children }: { id: string; children: string }) {
+  return (
+    <h2 id={id} className="font-medium text-sm text-zinc-600 dark:text-zinc-400">
+      {children}
+    </h2>
   );
 }

@@ -1,14 +1,19 @@
 "use client";
 
-import { isTerminal, type JobView } from "@artai/core/contract";
+import {
+  IMAGE_URL_EXPIRY_SECONDS,
+  isTerminal,
+  type JobView,
+  MAX_WAIT_SECONDS,
+} from "@artai/core/contract";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, getJob, listJobs } from "./api.ts";
 import { whenOnline } from "./use-online.ts";
 
-/** How long the API may hold one long-poll request (it allows up to 25 s, inside API Gateway's 30 s). */
-export const LONG_POLL_SECONDS = 25;
-/** Image links are presigned for at most 15 minutes; refresh the job well before they lapse. */
-const IMAGE_URL_TTL_MS = 10 * 60 * 1000;
+/** Each long poll asks the API to hold the request as long as it may. */
+export const LONG_POLL_SECONDS = MAX_WAIT_SECONDS;
+/** Refresh a finished job's image links five minutes before they lapse. */
+const IMAGE_URL_TTL_MS = (IMAGE_URL_EXPIRY_SECONDS - 5 * 60) * 1000;
 
 export type Connection = "ok" | "offline" | "retrying";
 
