@@ -4,14 +4,17 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { JobView } from "@artai/core/contract";
 import * as Deletion from "@artai/core/deletion";
+import { PHOTOS } from "@artai/test-images";
 import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser, upload } from "../src/client.ts";
 import { NAMES, REGION, REPLICA_REGION, type Stack, startStack } from "../src/stack.ts";
-import { Browser, type JobView, tempDir, upload } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 
-const photo = readFileSync(new URL("./fixtures/tissue-sample.jpg", import.meta.url));
+const photo = readFileSync(PHOTOS.tissueSample);
 
 /** Every bucket a job's images can be in, each with the region it must be reached in. */
 const EVERY_BUCKET = [
