@@ -1,7 +1,6 @@
 /**
- * A model worker thread: owns one TF.js wasm runtime with the generators loaded once, and renders
- * the variations of one request at a time. The wasm backend is single-threaded, so one worker per
- * core is how the server uses the whole machine.
+ * A model worker thread: owns one ONNX Runtime session per generator scale (built in memory from
+ * the npm weights, loaded once), and renders the variations of one request at a time.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type Generator, type GeneratorName, loadGenerator } from "./engine/generator.ts";
