@@ -18,11 +18,7 @@ export interface RenderedVariation {
  * The input's fine detail that the generator's low-resolution input cannot hold: the
  * full-resolution reference minus the low-resolution input interpolated back up (W x H x 3).
  */
-export async function detailLayer(
-  low: LowRes,
-  reference: Uint8Array,
-  scale: number,
-): Promise<Float32Array> {
+export function detailLayer(low: LowRes, reference: Uint8Array, scale: number): Float32Array {
   const W = low.width * scale;
   const H = low.height * scale;
   const detail = resizeBilinear(low.rgb, low.width, low.height, 3, W, H, true);
