@@ -37,7 +37,11 @@ export interface ModelServerOptions {
    * divided by `workers` if that is given, else 1. workers x threads may not exceed the cores.
    */
   threads?: number;
-  /** Requests that may wait for a worker. Default: ARTAI_MODEL_QUEUE, else 1 per worker. */
+  /**
+   * Requests that may wait beyond one per worker. Default: ARTAI_MODEL_QUEUE, else 3 per worker
+   * (a request's variations take every free worker, so the queue drains in a fraction of a second
+   * per request).
+   */
   maxQueue?: number;
   /** One generator for every strength. Default: ARTAI_MODEL_GENERATOR, else GENERATOR_FOR. */
   generator?: GeneratorName;
@@ -111,7 +115,7 @@ function resolveOptions(options: ModelServerOptions) {
     host: options.host ?? process.env.SAGEMAKER_BIND_TO_HOST ?? "0.0.0.0",
     workers,
     threads,
-    maxQueue: options.maxQueue ?? envInt("ARTAI_MODEL_QUEUE") ?? Math.max(1, workers),
+    maxQueue: options.maxQueue ?? envInt("ARTAI_MODEL_QUEUE") ?? 3 * workers,
     generators,
     log: options.log ?? false,
   };
