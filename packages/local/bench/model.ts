@@ -28,7 +28,7 @@ export interface ModelCase {
   engineMs: number[];
   /** Bare TF.js predict, each taken next to the container sample of the same index. */
   bareMs: number[];
-  /** Bare ONNX pass of the same graph (one session, one thread, as one variation gets). */
+  /** Bare ONNX pass of the same graph (one session, a thread per core). */
   bareOnnxMs: number[];
   summary: Summary;
   engineSummary: Summary;
@@ -47,6 +47,8 @@ export interface ModelCase {
 
 export interface ModelResults {
   workers: number;
+  /** ONNX Runtime intra-op threads per worker in the container. */
+  threads: number;
   cases: ModelCase[];
   bare: { loadMs: number; peakRssBytes: number; threads: number; backend: string };
   bareOnnx: { loadMs: number; peakRssBytes: number };
@@ -107,6 +109,7 @@ export async function benchModel(input: {
   modelUrl: string;
   modelPid: number;
   workers: number;
+  threads: number;
   dir: string;
   /** Samples per size: at least `min`, up to `max` while the budget lasts. */
   reps: { min: number; max: number };
@@ -230,6 +233,7 @@ export async function benchModel(input: {
   );
   return {
     workers: input.workers,
+    threads: input.threads,
     cases,
     bare: {
       loadMs: bare.loadMs,

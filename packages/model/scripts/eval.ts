@@ -12,11 +12,11 @@
  * scored against the photo itself (PSNR on RGB, SSIM on luma) with the time of each pass.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { converter, differenceEuclidean } from "culori";
 import sharp, { type OverlayOptions } from "sharp";
 import { ssim } from "ssim.js";
-import { availableParallelism } from "node:os";
 import { type GeneratorName, loadGenerator, type Scale } from "../src/engine/generator.ts";
 import { GENERATOR_FOR } from "../src/engine/strength.ts";
 import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
@@ -108,7 +108,9 @@ const lumaOfRgb = (rgb: Uint8Array | Float32Array, width: number, height: number
   const out = new Uint8ClampedArray(width * height * 4);
   for (let p = 0; p < width * height; p++) {
     const l =
-      0.299 * (rgb[p * 3] as number) + 0.587 * (rgb[p * 3 + 1] as number) + 0.114 * (rgb[p * 3 + 2] as number);
+      0.299 * (rgb[p * 3] as number) +
+      0.587 * (rgb[p * 3 + 1] as number) +
+      0.114 * (rgb[p * 3 + 2] as number);
     out.set([l, l, l, 255], p * 4);
   }
   return { data: out, width, height };
@@ -136,7 +138,8 @@ async function evalGenerators(photos: string[]): Promise<string> {
     "| --- | --- | --- | --- | --- |",
   ];
   for (const c of cases) {
-    const generator = c.name === "bicubic" ? null : await loadGenerator(c.name, c.scale, { threads });
+    const generator =
+      c.name === "bicubic" ? null : await loadGenerator(c.name, c.scale, { threads });
     const psnrs: number[] = [];
     const ssims: number[] = [];
     const times: number[] = [];
@@ -185,7 +188,7 @@ async function evalGenerators(photos: string[]): Promise<string> {
   }
   lines.push(
     "",
-    `In use: subtle → ${GENERATOR_FOR.subtle}, strong → ${GENERATOR_FOR.strong} (see "Choosing the generator" above).`,
+    `In use: subtle → ${GENERATOR_FOR.subtle[3]} (x3) and ${GENERATOR_FOR.subtle[4]} (x4), strong → ${GENERATOR_FOR.strong[3]} (x3) and ${GENERATOR_FOR.strong[4]} (x4) (see "Choosing the generator").`,
   );
   return lines.join("\n");
 }

@@ -27,7 +27,11 @@ export async function startBareOnnx(options: {
     { length: options.sessions },
     () =>
       new Worker(workerUrl, {
-        workerData: { generator: options.generator, scale: options.scale, threads: options.threads },
+        workerData: {
+          generator: options.generator,
+          scale: options.scale,
+          threads: options.threads,
+        },
       }),
   );
   type Reply = { type: string; macs?: number; message?: string };
