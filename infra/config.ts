@@ -31,7 +31,7 @@ const production: StageConfig = {
   domain: process.env.ARTAI_DOMAIN ?? "artai.example.com",
   replicaRegion: process.env.ARTAI_REPLICA_REGION ?? "us-west-2",
   model: {
-    instanceType: "ml.m5.large",
+    instanceType: "ml.c6i.large",
     minInstances: 1,
     maxInstances: 4,
     invocationsPerInstance: 20,
@@ -44,7 +44,7 @@ const development: StageConfig = {
   domain: process.env.ARTAI_DOMAIN,
   replicaRegion: process.env.ARTAI_REPLICA_REGION ?? "us-west-2",
   model: {
-    instanceType: "ml.m5.large",
+    instanceType: "ml.c6i.large",
     minInstances: 1,
     maxInstances: 1,
     invocationsPerInstance: 20,
