@@ -12,7 +12,7 @@
  * scored against the photo itself (PSNR on RGB, SSIM on luma) with the time of each pass.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { converter, differenceEuclidean } from "culori";
 import sharp, { type OverlayOptions } from "sharp";
@@ -132,7 +132,7 @@ async function evalGenerators(photos: string[]): Promise<string> {
   ];
   const threads = availableParallelism();
   const lines = [
-    `Each photo at the output size, reduced k× (Lanczos), restored by the generator alone (ONNX Runtime, ${threads} threads, mirrored margin), and compared with the photo; mean over ${photos.length} photos. Bicubic is sharp's plain cubic upscale, the floor any generator must beat. Produced by \`pnpm --filter @artai/model eval\`.`,
+    `Each photo at the output size, reduced k× (Lanczos), restored by the generator alone (ONNX Runtime, ${threads} threads, mirrored margin), and compared with the photo; mean over ${photos.length} photos. Bicubic is sharp's plain cubic upscale, the floor any generator must beat. Produced by \`pnpm --filter @artai/model eval\`; 1-min load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${threads} cores at the start.`,
     "",
     "| generator | output | PSNR (RGB) ↑ | SSIM (luma) ↑ | time per pass (median) |",
     "| --- | --- | --- | --- | --- |",
