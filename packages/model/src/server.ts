@@ -39,9 +39,9 @@ export interface ModelServerOptions {
    */
   threads?: number;
   /**
-   * Requests that may wait beyond one per worker. Default: ARTAI_MODEL_QUEUE, else 3 per worker
-   * (a request's variations take every free worker, so the queue drains in a fraction of a second
-   * per request).
+   * Requests that may wait beyond one per worker. Default: ARTAI_MODEL_QUEUE, else 8 per worker
+   * (a request's variations take every free worker, so the queue drains one request every
+   * fraction of a second: 8 waiting 1024 px requests take about 15 s on 2 idle cores).
    */
   maxQueue?: number;
   /** One generator for every strength. Default: ARTAI_MODEL_GENERATOR, else GENERATOR_FOR. */
@@ -119,7 +119,7 @@ function resolveOptions(options: ModelServerOptions) {
     host: options.host ?? process.env.SAGEMAKER_BIND_TO_HOST ?? "0.0.0.0",
     workers,
     threads,
-    maxQueue: options.maxQueue ?? envInt("ARTAI_MODEL_QUEUE") ?? 3 * workers,
+    maxQueue: options.maxQueue ?? envInt("ARTAI_MODEL_QUEUE") ?? 8 * workers,
     generators,
     log: options.log ?? false,
   };
