@@ -173,8 +173,8 @@ export function writeReport(
       `- Samples: ${model.cases.map((c) => `${c.summary.n} rounds at ${c.longSide} px`).join(", ")} (after one warm-up each).`,
       `- **A job's model work** (4 variations of the 512 px photo in one request, decode and WebP encodes included): **${s(summarize(model.fourAt512Ms).p50)}** (p50 of ${model.fourAt512Ms.length}) against **${s(summarize(model.fourAt512BareOnnxMs).p50)}** for the bare ONNX compute of the same 4 passes (one single-threaded session per core), taken in turns: **${x(model.jobVsBareOnnx)}**.`,
       `- **${model.concurrent.requests} requests of ${model.concurrent.variationsPerRequest} variations at once:** ${s(model.concurrent.wallMs)}, against ${s(model.concurrent.bareOnnxWallMs)} for the same ${model.concurrent.requests * model.concurrent.variationsPerRequest} bare ONNX passes: **${x(model.concurrent.vsBareOnnx)}** the bare throughput, and ${x(model.concurrent.throughputRatio)} the throughput of the same requests one at a time. The container kept ${model.concurrent.cores.toFixed(2)} cores busy; the machine was busy ${model.concurrent.cpu.machine.toFixed(2)} of ${m.cores} cores, ${model.concurrent.cpu.others.toFixed(2)} of them for other processes on this shared machine.`,
-      `- Peak RSS of the container process: **${mb(model.peakRssBytes)}** (main thread and ${model.workers} workers with their sessions). The bare TF.js process peaked at ${mb(model.bare.peakRssBytes)} with one model, the bare ONNX process at ${mb(model.bareOnnx.peakRssBytes)}.`,
-      `- Cores used while requests came one at a time: **${model.sequentialCores.toFixed(2)}** (a 1-variation request runs on one worker).`,
+      `- Peak RSS of the container process: **${mb(model.peakRssBytes)}** (main thread and ${model.workers} worker${model.workers === 1 ? "" : "s"} with their sessions). The bare TF.js process peaked at ${mb(model.bare.peakRssBytes)} with one model, the bare ONNX process at ${mb(model.bareOnnx.peakRssBytes)}.`,
+      `- Cores used while 1-variation requests came one at a time: **${model.sequentialCores.toFixed(2)}** of the ${model.workers * model.threads} the container's sessions may use (the rest of the time the CPU went to other processes, or to the client and the baselines between samples).`,
       chart(
         "model-latency.png",
         "Per-variation model time at 256, 512 and 1024 px: container, engine, bare TF.js and bare ONNX",
@@ -188,7 +188,7 @@ export function writeReport(
     push(
       "## 2. Pipeline",
       "",
-      `${p.variations} variations of a ${p.photo.label} (${kb(p.photo.bytes)} JPEG), timed from the moment the browser-style upload to the presigned POST completes. "Model-only" is the model package's own worker pool (one single-threaded ONNX Runtime session per core, as in the container) rendering the same ${p.variations} variations of the same input in a process of its own, with no HTTP, WebP encoding, queue, storage or database; model-only samples and lone jobs take turns: **${s(median(p.engineJobMs))}** (median of ${p.engineJobMs.length}); the model container answers the same request in ${s(median(results.model?.fourAt512Ms ?? []))}.`,
+      `${p.variations} variations of a ${p.photo.label} (${kb(p.photo.bytes)} JPEG), timed from the moment the browser-style upload to the presigned POST completes. "Model-only" is the model package's own worker pool (the container's default workers and ONNX Runtime threads) rendering the same ${p.variations} variations of the same input in a process of its own, with no HTTP, WebP encoding, queue, storage or database; model-only samples and lone jobs take turns: **${s(median(p.engineJobMs))}** (median of ${p.engineJobMs.length}); the model container answers the same request in ${s(median(results.model?.fourAt512Ms ?? []))}.`,
       "",
       "| jobs at once | upload → first variation visible, p50 / p95 | upload → job succeeded, p50 / p95 | jobs |",
       "| ---: | ---: | ---: | ---: |",
@@ -332,6 +332,10 @@ export function writeReport(
       }`,
     );
   }
+  if (p && p.single.succeeded.p50 > 600)
+    notes.push(
+      `- **A job end to end (${s(p.single.succeeded.p50)} against 0.6 s).** Of it, the model-only work of the job took ${s(median(p.engineJobMs))} in turns with the jobs, and the bare ONNX compute of its 4 passes ${results.model ? s(summarize(results.model.fourAt512BareOnnxMs).p50) : "–"}: the generator's arithmetic is the largest part, and it ran on the share of the ${m.cores} cores other processes left (load average ${meanLoad.toFixed(1)} on average during the run). The rest of the pipeline is listed in the breakdown above.`,
+    );
   if (api && !(api.post.requestsPerSecond >= 1000 && api.post.latencyMs.p99 <= 50)) {
     notes.push(
       `- **API (${Math.round(api.post.requestsPerSecond)} req/s, p99 ${api.post.latencyMs.p99} ms).** The process that serves the API was busy ${pct(api.post.eventLoopUtilization)} of the time and spent ${api.post.cpuMsPerRequest.toFixed(1)} ms of CPU per POST, so even a whole free core would serve about ${Math.round(1000 / api.post.cpuMsPerRequest)} POSTs a second: locally one Node event loop runs the API handler, the local S3, dynalite (DynamoDB on LevelDB) and the worker. Each POST made ${api.post.database.callsPerRequest.toFixed(1)} DynamoDB calls (the rate-limit token and the job${api.post.database.callsPerRequest >= 2.5 ? ", and the open-jobs count" : ""}) of ${api.post.database.p50Ms.toFixed(1)} ms each (p50, mostly waiting behind other requests in the same event loop), and signs a POST policy. The profiler puts the largest shares of that CPU in ${api.postProfile.shares
@@ -349,6 +353,10 @@ export function writeReport(
         `- **A job against the bare ONNX compute (${x(model.jobVsBareOnnx)}).** At 512 px one variation took ${ms(c512.summary.p50)} in the container (whole request), ${ms(c512.engineSummary.p50)} of it in the worker (perturbation, generator with its mirrored margin, detail layer), against ${ms(c512.bareOnnxSummary.p50)} for the bare pass: the difference is the per-pixel JavaScript around the generator, the margin's extra pixels, and decoding and WebP encoding on the main thread, which on ${m.cores} cores compete with the workers.`,
       );
     }
+    if (c512 && c512.onnxGflops < 100)
+      notes.push(
+        `- **Generator speed (${c512.onnxGflops.toFixed(0)} GFLOP/s at 512 px).** The bare ONNX pass is ONNX Runtime alone, so what it reaches is what the CPU gave it: during the run, other processes on this shared machine kept the one-minute load average at an average of ${meanLoad.toFixed(1)} on ${m.cores} cores, and during the concurrency sample they took ${model.concurrent.cpu.others.toFixed(2)} of the ${m.cores} cores. The CPU's peak is ${model.cpuPeak.gflops.toFixed(0)} GFLOP/s (${model.cpuPeak.how}); \`pnpm --filter @artai/model bench\` has the pass on 1 and 2 threads in turns with TF.js.`,
+      );
     if (model.concurrent.vsBareOnnx < 0.75) {
       notes.push(
         `- **Many jobs at once (${x(model.concurrent.vsBareOnnx)} the bare throughput).** The machine was busy ${model.concurrent.cpu.machine.toFixed(2)} of ${m.cores} cores, ${model.concurrent.cpu.others.toFixed(2)} of them for other processes; the container got ${model.concurrent.cores.toFixed(2)}.`,
