@@ -8,8 +8,9 @@
 import { BREAKER_ALARM_ENV, requestAlarmName } from "@artai/core/contract";
 import type { SNSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import { type Stack, startStack } from "../src/stack.ts";
-import { Browser, tempDir } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
 const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
