@@ -73,3 +73,8 @@ export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 /** The 24-hour API request count above which the operators get an e-mail. */
 export const REQUEST_ALARM_THRESHOLD = 10_000;
+
+// ── Least privilege ─────────────────────────────────────────────────────────────────────────
+
+/** Each function's IAM permissions (infra writes them; the local stack enforces them). */
+export * from "./permissions.ts";
