@@ -80,6 +80,17 @@ export const LINKS: Record<FunctionName, readonly string[]> = {
   breaker: ["Jobs"],
 };
 
+/**
+ * What each function's thread loads before it is configured: modules that read no environment
+ * when they load (the SDK clients; sharp, for the functions whose pipeline module imports it).
+ */
+const PRELOAD: Record<FunctionName, string[]> = {
+  api: ["@artai/core/aws"],
+  worker: ["@artai/core/aws", "sharp"],
+  sweeper: ["@artai/core/aws", "sharp"],
+  breaker: ["@artai/core/aws"],
+};
+
 /** The handler module of each function (packages/functions/src/<name>.ts). */
 const HANDLERS: Record<FunctionName, string> = {
   api: "@artai/functions/api",
@@ -189,6 +200,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const iamFor = { credentials: iam.credentials(), authorize: iam.authorize };
 
   try {
+    // Each function in its own thread, as on Lambda. The threads load the SDK while the servers
+    // start; each gets its own key and links once the endpoints are known (below).
+    const lambdas = Object.fromEntries(
+      FUNCTIONS.map((fn) => [
+        fn,
+        new LocalLambda({ name: fn, module: HANDLERS[fn], preload: PRELOAD[fn] }),
+      ]),
+    ) as Record<FunctionName, LocalLambda>;
+    closers.push(async () => {
+      await Promise.all(Object.values(lambdas).map((l) => l.close()));
+    });
+
     // The site's own server first, so its origin is known to CORS and the cookie. Until the rest
     // is up it answers 503 with Retry-After, so an early visitor or probe never hangs.
     let route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
@@ -261,7 +284,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       modelPort = Number(new URL(started.url).port);
       model = started;
     };
-    await launchModel();
+    // The model container starts while the rest of the stack does.
+    const modelStarted = launchModel();
+    modelStarted.catch(() => {});
     const ops = await startOps({
       dataDir,
       region: REGION,
@@ -275,8 +300,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       log,
     });
     closers.push(ops.close);
-    closers.push(async () => model?.stop());
-    const modelUrl = model?.url ?? "";
+    closers.push(async () => {
+      await modelStarted.catch(() => {});
+      await model?.stop();
+    });
     const sagemaker = await startSageMakerRuntime({
       endpointName: NAMES.endpoint,
       modelUrl: ops.endpoints.model,
@@ -354,7 +381,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // The operator's environment, for tests that call core in this process.
     Object.assign(process.env, env);
 
-    // Each function in its own thread, with its own key and only its own links, as on Lambda.
+    // Each function's own key and only its own links, as on Lambda.
     const functionEnv = (fn: FunctionName): Record<string, string> => {
       const own = Object.fromEntries(
         Object.entries(env).filter(
@@ -371,21 +398,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         AWS_LAMBDA_FUNCTION_NAME: `artai-local-${fn}`,
       };
     };
-    const lambdas = Object.fromEntries(
-      FUNCTIONS.map((fn) => [
-        fn,
-        new LocalLambda({ name: fn, module: HANDLERS[fn], env: functionEnv(fn) }),
-      ]),
-    ) as Record<FunctionName, LocalLambda>;
-    closers.push(async () => {
-      await Promise.all(Object.values(lambdas).map((l) => l.close()));
-    });
-    await Promise.all(Object.values(lambdas).map((l) => l.ready));
+    await Promise.all(FUNCTIONS.map((fn) => lambdas[fn].start(functionEnv(fn))));
+    await modelStarted;
+    const modelUrl = model?.url ?? "";
     const functions = Object.fromEntries(
       FUNCTIONS.map((fn) => [
         fn,
         {
-          env: lambdas[fn].options.env,
+          env: lambdas[fn].env,
           credentials: FUNCTION_CREDENTIALS[fn],
           invoke: lambdas[fn].invoke.bind(lambdas[fn]),
         },

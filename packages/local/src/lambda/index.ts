@@ -17,9 +17,8 @@ export interface LambdaOptions {
   name: string;
   /** The handler's module, e.g. `@artai/functions/api`; it exports `handler`. */
   module: string;
-  /** The function's own environment: credentials, endpoints, `SST_RESOURCE_*` links. */
-  env: Record<string, string>;
-  log?: (line: string) => void;
+  /** Modules that read no configuration, loaded before `start` (the SDK clients, sharp). */
+  preload?: string[];
 }
 
 export class LocalLambda {
@@ -30,8 +29,10 @@ export class LocalLambda {
   >();
   private next = 0;
   private closed = false;
-  /** Resolves once the handler's module has loaded (its cold start). */
+  /** Resolves once the handler's module has loaded (its cold start, after `start`). */
   readonly ready: Promise<void>;
+  /** The function's environment, once started. */
+  env: Record<string, string> = {};
 
   constructor(readonly options: LambdaOptions) {
     const inherited = Object.fromEntries(
@@ -40,8 +41,8 @@ export class LocalLambda {
       ),
     );
     this.worker = new Worker(fileURLToPath(new URL("./bootstrap.mjs", import.meta.url)), {
-      workerData: { module: options.module },
-      env: { ...inherited, ...options.env },
+      workerData: { module: options.module, preload: options.preload ?? [] },
+      env: inherited,
       name: `artai-${options.name}`,
     });
     this.ready = new Promise<void>((resolve, reject) => {
@@ -72,6 +73,16 @@ export class LocalLambda {
     });
     // A cold start that fails is reported by `ready`; never as an unhandled rejection.
     this.ready.catch(() => {});
+  }
+
+  /**
+   * Gives the function its own environment (credentials, endpoints, `SST_RESOURCE_*` links) and
+   * loads its handler with it; resolves when the function can be invoked.
+   */
+  start(env: Record<string, string>): Promise<void> {
+    this.env = env;
+    this.worker.postMessage({ env });
+    return this.ready;
   }
 
   /** Invokes the handler with `event` (structured-cloneable) and returns its result. */

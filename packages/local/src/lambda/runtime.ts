@@ -1,7 +1,9 @@
 /**
- * Inside a function's worker thread: loads the handler (once, as a Lambda execution environment
- * does at cold start) and runs one invocation per message from the parent. Events and results
- * are structured-cloneable JSON, as Lambda's are.
+ * Inside a function's worker thread. First it loads what needs no configuration (the AWS SDK
+ * clients, sharp), while the stack is still starting its servers. Then, given the function's
+ * environment (its key, endpoints and links), it loads the handler, once, as a Lambda execution
+ * environment does at cold start, and runs one invocation per message from the parent. Events
+ * and results are structured-cloneable JSON, as Lambda's are.
  */
 import { parentPort, workerData } from "node:worker_threads";
 
@@ -12,14 +14,30 @@ interface Invocation {
 
 const port = parentPort;
 if (!port) throw new Error("the Lambda runtime runs in a worker thread");
-const { module } = workerData as { module: string };
+const { module, preload } = workerData as { module: string; preload: string[] };
 
-try {
-  const loaded = (await import(module)) as { handler: (event: unknown) => Promise<unknown> };
+type Handler = (event: unknown) => Promise<unknown>;
+
+async function coldStart(env: Record<string, string>): Promise<Handler> {
+  Object.assign(process.env, env);
+  const loaded = (await import(module)) as { handler: Handler };
+  return loaded.handler;
+}
+
+const preloaded = Promise.all(preload.map((m) => import(m))).catch(() => undefined);
+
+port.once("message", async ({ env }: { env: Record<string, string> }) => {
+  let handler: Handler;
+  try {
+    await preloaded;
+    handler = await coldStart(env);
+  } catch (error) {
+    port.postMessage({ initError: (error as Error)?.stack ?? String(error) });
+    return;
+  }
   port.on("message", async ({ id, event }: Invocation) => {
     try {
-      const result = await loaded.handler(event);
-      port.postMessage({ id, result });
+      port.postMessage({ id, result: await handler(event) });
     } catch (error) {
       const e = error as Error;
       port.postMessage({
@@ -29,6 +47,4 @@ try {
     }
   });
   port.postMessage({ ready: true });
-} catch (error) {
-  port.postMessage({ initError: (error as Error)?.stack ?? String(error) });
-}
+});
