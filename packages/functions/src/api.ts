@@ -65,7 +65,11 @@ async function route(event: APIGatewayProxyEventV2, method: string, path: string
       if (!ownerId) return notFound();
       const wait = Number(event.queryStringParameters?.wait ?? "0");
       if (!Number.isFinite(wait) || wait < 0) {
-        return error(400, "InvalidRequest", "wait must be a number of seconds from 0 to 25.");
+        return error(
+          400,
+          "InvalidRequest",
+          `wait must be a number of seconds from 0 to ${Api.MAX_WAIT_SECONDS}.`,
+        );
       }
       return json(200, await Api.getJob(ownerId, id, wait));
     }

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { z } from "zod";
+import { MAX_WAIT_SECONDS } from "../contract/index.ts";
 import { ImageTooLarge, InvalidRequest, NotFound, UnsupportedFormat } from "../errors/index.ts";
 import * as Job from "../job/index.ts";
 import * as Storage from "../storage/index.ts";
@@ -145,8 +146,11 @@ export async function view(job: Job.JobItem): Promise<JobView> {
   };
 }
 
-/** Longest a client may ask the API to hold a request open (API Gateway allows 30 s). */
-export const MAX_WAIT_SECONDS = 25;
+/**
+ * Longest a client may ask the API to hold a request open, from the contract: it fits API
+ * Gateway's 30 s, the API Lambda's 29 s and the edge's read timeout (docs/infra.md).
+ */
+export { MAX_WAIT_SECONDS };
 
 /**
  * Returns the owner's job once its status differs from when the request arrived, it is finished,

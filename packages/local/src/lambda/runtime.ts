@@ -24,6 +24,12 @@ async function coldStart(env: Record<string, string>): Promise<Handler> {
   return loaded.handler;
 }
 
+// A rejection no handler awaited is the function's bug: log it, as Lambda's log would show it,
+// and keep the thread serving (one invocation's leak must not take the function down for good).
+process.on("unhandledRejection", (reason) => {
+  console.error(`[${module}] unhandled rejection`, reason);
+});
+
 const preloaded = Promise.all(preload.map((m) => import(m))).catch(() => undefined);
 
 port.once("message", async ({ env }: { env: Record<string, string> }) => {

@@ -6,6 +6,13 @@
  * metrics, and a CloudWatch API endpoint the status route reads them from.
  */
 import { join } from "node:path";
+import {
+  BREAKER_ALARM_ENV,
+  BREAKER_FILTER_POLICY_SCOPE,
+  breakerFilterPolicy,
+  REQUEST_ALARM_THRESHOLD,
+  requestAlarmName,
+} from "@artai/core/contract";
 import { type AlarmNotification, MetricAlarm } from "./alarm.ts";
 import { alarmBody, alarmSubject } from "./alarm-email.ts";
 import { startCloudWatchApi } from "./cloudwatch-api.ts";
@@ -19,8 +26,8 @@ export type { AlarmNotification } from "./alarm.ts";
 export { MetricAlarm } from "./alarm.ts";
 export { MetricStore } from "./metric-store.ts";
 
-/** The request alarm's threshold on AWS (infra/config.ts declares the same). */
-export const DEFAULT_ALARM_THRESHOLD = 10_000;
+/** The request alarm's threshold on AWS (the contract declares it for infra and here). */
+export const DEFAULT_ALARM_THRESHOLD = REQUEST_ALARM_THRESHOLD;
 export const ALARM_PERIOD_SECONDS = 86_400;
 /** The local HTTP API's id: the `ApiId` dimension of its `Count` metric. */
 export const LOCAL_API_ID = "local";
@@ -104,9 +111,10 @@ export async function startOps(input: {
     mailbox.send({ to: alertEmail, subject, text, date: new Date(clock()) }),
   );
 
+  const alarmName = requestAlarmName(input.stage, threshold);
   const alarm = new MetricAlarm({
-    // The name says what the alarm means, so the e-mail subject does too.
-    name: `artai-${input.stage}-requests-over-${threshold}-in-24h`,
+    // The name says what the alarm means, so the e-mail subject does too (the same as on AWS).
+    name: alarmName,
     description: `ArtAI ${input.stage}: more than ${threshold} API requests in 24 hours`,
     metric: requestMetric(),
     periodSeconds: ALARM_PERIOD_SECONDS,
@@ -154,15 +162,26 @@ export async function startOps(input: {
     env: (links: { deadLetterQueueUrl: string }): Record<string, string> => ({
       AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
       ARTAI_ALARM_THRESHOLD: String(threshold),
+      // The breaker's second guard: it obeys this alarm alone (infra/monitoring.ts sets the same).
+      [BREAKER_ALARM_ENV]: alarmName,
       SST_RESOURCE_DeadLetterQueue: JSON.stringify({
         url: links.deadLetterQueueUrl,
         type: "sst.aws.Queue",
       }),
       SST_RESOURCE_StatusToken: JSON.stringify({ value: token, type: "sst.sst.Secret" }),
     }),
-    /** Subscribes the spend breaker's handler to the alert topic, when the stage enables it. */
+    /**
+     * Subscribes the spend breaker's handler to the alert topic, when the stage enables it, with
+     * the filter policy infra gives its subscription: only the request alarm's notifications.
+     */
     connectBreaker(handler: LambdaHandler) {
-      if (breakerEnabled) topic.subscribeLambda("breaker", handler);
+      if (!breakerEnabled) return;
+      topic.subscribeLambda("breaker", handler, {
+        filter: {
+          policy: breakerFilterPolicy(input.stage, threshold),
+          scope: BREAKER_FILTER_POLICY_SCOPE,
+        },
+      });
     },
     /** The API adapter's `onRequest`: one `Count` sample per request, then an evaluation. */
     onRequest() {
