@@ -5,7 +5,9 @@
  * `/api/*` to the API as CloudFront does in production.
  *
  * The application code is not told it is local: the stack sets the SDK's standard endpoint
- * variables and the `Resource` links (`SST_RESOURCE_*`) exactly as `sst dev` would.
+ * variables and the `Resource` links (`SST_RESOURCE_*`) exactly as `sst dev` would. Each function
+ * runs in its own worker thread with its own key and links, and the local S3, DynamoDB and SQS
+ * hold each key to that function's rows of the permissions table (src/iam/).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
