@@ -4,6 +4,7 @@
  */
 import * as Api from "@artai/core/api";
 import * as Breaker from "@artai/core/breaker";
+import { MAX_WAIT_SECONDS } from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
 import { AppError, RateLimited } from "@artai/core/errors";
 import * as Limit from "@artai/core/limit";
@@ -68,7 +69,7 @@ async function route(event: APIGatewayProxyEventV2, method: string, path: string
         return error(
           400,
           "InvalidRequest",
-          `wait must be a number of seconds from 0 to ${Api.MAX_WAIT_SECONDS}.`,
+          `wait must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}.`,
         );
       }
       return json(200, await Api.getJob(ownerId, id, wait));

@@ -5,8 +5,9 @@
  * held request passes it quickly.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import { type Stack, startStack } from "../src/stack.ts";
-import { Browser, tempDir } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 
 const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
 

@@ -8,8 +8,9 @@
 import { BREAKER_ALARM_ENV, requestAlarmName } from "@artai/core/contract";
 import type { SNSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import { type Stack, startStack } from "../src/stack.ts";
-import { Browser, tempDir } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
 // The API reads the flag through a short cache (ARTAI_BREAKER_CACHE_MS, 5 s), and the breaker runs

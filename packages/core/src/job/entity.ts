@@ -1,11 +1,7 @@
 import { Entity } from "electrodb";
 import { Resource } from "sst";
 import { dynamo } from "../aws/index.ts";
-
-export const STATUSES = ["queued", "processing", "succeeded", "failed"] as const;
-export type Status = (typeof STATUSES)[number];
-export const STRENGTHS = ["subtle", "strong"] as const;
-export type Strength = (typeof STRENGTHS)[number];
+import { STATUSES, STRENGTHS } from "../contract/index.ts";
 
 const now = () => new Date().toISOString();
 

@@ -26,8 +26,6 @@ export type { AlarmNotification } from "./alarm.ts";
 export { MetricAlarm } from "./alarm.ts";
 export { MetricStore } from "./metric-store.ts";
 
-/** The request alarm's threshold on AWS (the contract declares it for infra and here). */
-export const DEFAULT_ALARM_THRESHOLD = REQUEST_ALARM_THRESHOLD;
 export const ALARM_PERIOD_SECONDS = 86_400;
 /** The local HTTP API's id: the `ApiId` dimension of its `Count` metric. */
 export const LOCAL_API_ID = "local";
@@ -55,7 +53,7 @@ const envThreshold = () => {
   const value = Number(process.env.ARTAI_ALARM_THRESHOLD);
   return Number.isFinite(value) && value >= 0 && process.env.ARTAI_ALARM_THRESHOLD
     ? value
-    : DEFAULT_ALARM_THRESHOLD;
+    : REQUEST_ALARM_THRESHOLD;
 };
 const envBreaker = () => !/^(off|false|0|no)$/i.test(process.env.ARTAI_BREAKER ?? "on");
 
