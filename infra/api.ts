@@ -7,8 +7,9 @@ import { REQUEST_ALARM_THRESHOLD } from "./config.ts";
 import { edgeSecret } from "./edge.ts";
 import { dataKey, useKey } from "./kms.ts";
 import { model } from "./model.ts";
+import { permissionsOf } from "./permissions.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
-import { jobs, outputs, replicaLinks, replicaPurge, uploads } from "./storage.ts";
+import { jobs, outputs, replicaLinks, uploads } from "./storage.ts";
 
 /** The routes of docs/api.md, in API Gateway's `METHOD /path` form. */
 export const API_ROUTES = [
@@ -54,8 +55,8 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   architecture: "arm64",
   memory: "512 MB",
   timeout: "29 seconds",
-  // Model: its endpoint name only, for the status page's model metrics (no invoke right).
-  // The replicas: deleting a job purges its images there too (deletes of a version do not replicate).
+  // Model: its endpoint name, for the status page's model metrics. The replicas: deleting a job
+  // purges its images there too (deletes of a version do not replicate).
   link: [
     jobs,
     uploads,
@@ -69,12 +70,8 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   ],
   // The status page draws the alarm's threshold; keep it the one the alarm uses.
   environment: { ARTAI_ALARM_THRESHOLD: String(REQUEST_ALARM_THRESHOLD) },
-  permissions: [
-    useKey(dataKey),
-    ...replicaPurge,
-    // GetMetricData cannot be scoped to a resource.
-    sst.aws.permission({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
-  ],
+  // Exactly the api's rows of the permissions table (links grant nothing, see iam.ts).
+  permissions: [useKey(dataKey), ...permissionsOf("api")],
 });
 
 export const apiRoutes = API_ROUTES.map((route) => api.route(route, apiHandler.arn));

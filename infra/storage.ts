@@ -214,14 +214,6 @@ export const outputsReplica = outputsStore.replica;
  * Linked to the functions that purge a deleted job's images everywhere.
  */
 export const replicaLinks = [uploadsReplica.link, outputsReplica.link];
-/** What purging a job from the replicas needs: list its versions, delete them one by one. */
-export const replicaPurge = [uploadsReplica, outputsReplica].flatMap(({ bucket }) => [
-  sst.aws.permission({ actions: ["s3:ListBucketVersions"], resources: [bucket.arn] }),
-  sst.aws.permission({
-    actions: ["s3:DeleteObjectVersion"],
-    resources: [$interpolate`${bucket.arn}/*`],
-  }),
-]);
 
 /** S3 key prefix under which uploads land; only these start a job. */
 export const UPLOAD_PREFIX = "uploads/";

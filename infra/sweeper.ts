@@ -4,8 +4,9 @@
  * images once more, in both regions.
  */
 import { dataKey, messagingKey, useKey } from "./kms.ts";
+import { permissionsOf } from "./permissions.ts";
 import { queue } from "./queue.ts";
-import { jobs, outputs, replicaLinks, replicaPurge, uploads } from "./storage.ts";
+import { jobs, outputs, replicaLinks, uploads } from "./storage.ts";
 
 export const SWEEP_SCHEDULE = "rate(5 minutes)";
 
@@ -23,6 +24,6 @@ export const sweeper = new sst.aws.CronV2("Sweeper", {
     // purges deleted jobs once more, for versions that replicated or were written after the
     // deletion (docs/infra.md#replication).
     link: [jobs, queue, uploads, outputs, ...replicaLinks],
-    permissions: [useKey(dataKey), useKey(messagingKey), ...replicaPurge],
+    permissions: [useKey(dataKey), useKey(messagingKey), ...permissionsOf("sweeper")],
   },
 });

@@ -252,3 +252,8 @@ export interface StatusView {
   /** Sections that could not be read, with why. */
   problems: string[];
 }
+
+// ── Least privilege ─────────────────────────────────────────────────────────────────────────
+
+/** Each function's IAM permissions (infra writes them; the local stack enforces them). */
+export * from "./permissions.ts";

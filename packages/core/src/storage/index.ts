@@ -170,17 +170,18 @@ export async function purge(bucket: BucketLocation, prefix: string) {
       VersionId: v.VersionId,
     }));
     if (objects.length > 0) {
-      // Quiet mode still reports the keys it could not delete; a purge that missed one has failed.
       const result = await client.send(
         new DeleteObjectsCommand({
           Bucket: bucket.name,
           Delete: { Objects: objects, Quiet: true },
         }),
       );
-      const [first] = result.Errors ?? [];
-      if (first) {
+      // A multi-object delete answers 200 even when keys were refused (AccessDenied per key):
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+      const [refused] = result.Errors ?? [];
+      if (refused) {
         throw new Error(
-          `could not delete ${result.Errors?.length} version(s) in ${bucket.name}, e.g. ${first.Key}: ${first.Code} ${first.Message}`,
+          `could not delete ${result.Errors?.length} version(s) under ${prefix} in ${bucket.name}: ${refused.Code} ${refused.Message ?? ""}`.trim(),
         );
       }
     }
