@@ -241,4 +241,21 @@ describe("pipeline", () => {
       forgotten: 0,
     });
   });
+  it("the sweeper itself, with its own key and links, purges what a deleted job left late", async () => {
+    // A deletion recorded more than the first interval ago, so the sweeper's next run is due.
+    const id = "sweeperOwnKeyTest00001";
+    await Deletion.purgeJob(id, Date.now() - Deletion.REPURGE.firstAfterMs - 1000);
+    await clientIn(stack, REPLICA_REGION).send(
+      new PutObjectCommand({
+        Bucket: NAMES.uploadsReplica,
+        Key: `uploads/${id}/input`,
+        Body: "late",
+      }),
+    );
+    await clientIn(stack, REGION).send(
+      new PutObjectCommand({ Bucket: NAMES.outputs, Key: `outputs/${id}/0.webp`, Body: "late" }),
+    );
+    expect(await stack.functions.sweeper.invoke({})).toMatchObject({ repurged: 1 });
+    expect(await copiesOf(stack, id)).toEqual(nothingIn);
+  });
 });
