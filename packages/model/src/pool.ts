@@ -13,6 +13,8 @@ export interface WorkerRequest {
   reference: Uint8Array;
   greyscale: boolean;
   strength: Strength;
+  /** One of the style registry's ids (engine/styles). */
+  style: string;
   seed: number;
   variations: number;
 }

@@ -181,6 +181,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           reference: input.reference,
           greyscale: input.greyscale,
           strength: options.strength,
+          style: options.style,
           seed: options.seed,
           variations: options.variations,
         },

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type Generator, type GeneratorName, loadGenerator } from "./engine/generator.ts";
 import { SCALES } from "./engine/scale.ts";
-import { detailLayer, renderVariation } from "./engine/variation.ts";
+import { renderStyled, styleOf } from "./engine/styles/index.ts";
+import { detailLayer } from "./engine/variation.ts";
 import type { WorkerReply, WorkerRequest } from "./pool.ts";
 
 if (!parentPort) throw new Error("worker.ts must run in a worker thread");
@@ -36,12 +37,20 @@ async function main(name: GeneratorName) {
         if (alpha) alpha[p] = low.pixels[p * 4 + 3] as number;
       }
       const input = { width: low.width, height: low.height, rgb, alpha };
-      const detail = await detailLayer(input, request.reference, generator.scale);
+      // Only the photo style lays the input's own detail over the generator's output.
+      const needsDetail = Array.from(
+        { length: request.variations },
+        (_, i) => styleOf(request.style, request.seed, i) === "photo",
+      ).some(Boolean);
+      const detail = needsDetail
+        ? await detailLayer(input, request.reference, generator.scale)
+        : null;
       // Preparing the input is model-side work too; it is counted with the first variation.
       let carry = performance.now() - setupStarted;
       for (let index = 0; index < request.variations; index++) {
         const started = performance.now();
-        const variation = await renderVariation(generator, input, {
+        const variation = await renderStyled(generator, input, {
+          style: request.style,
           seed: request.seed,
           index,
           strength: request.strength,
