@@ -89,6 +89,7 @@ export async function renderStyled(
     const a = Uint8Array.from(input.alpha, (v) => Math.round(v));
     const up = await sharp(a, { raw: { width: input.width, height: input.height, channels: 1 } })
       .resize(W, H, { fit: "fill", kernel: "cubic" })
+      .extractChannel(0)
       .raw()
       .toBuffer();
     pixels = new Uint8Array(

@@ -57,10 +57,15 @@ export const watercolour: ArtStyle = {
     const bloom = noise(w, h, (strong ? 22 : 16) * u, rng, 3);
     const grain = noise(w, h, 1, rng, 2, 0.6);
     const tooth = noise(w, h, 2.5 * u, rng, 2);
+    // The glazes span the picture's own tonal range (3rd to 97th percentile), so a low-contrast
+    // photo still gets its light and dark washes.
+    const sorted = Float32Array.from(tone).sort();
+    const dark = sorted[Math.floor(sorted.length * 0.03)] as number;
+    const light = Math.max(dark + 1, sorted[Math.floor(sorted.length * 0.97)] as number);
     const level = new Float32Array(w * h);
     for (let p = 0; p < w * h; p++) {
-      const d = clamp(1 - (tone[p] as number) / paperLum, 0, 1);
-      const moved = d * glazes + 0.45 * (bloom[p] as number) + 0.12 * (tooth[p] as number);
+      const d = 0.04 + 0.86 * clamp((light - (tone[p] as number)) / (light - dark), 0, 1);
+      const moved = d * glazes + 0.3 * (bloom[p] as number) + 0.1 * (tooth[p] as number);
       const i = Math.floor(moved);
       // Each glaze ends in a short soft step, not a hard cut.
       level[p] = clamp((i + smoothstep(0.38, 0.62, moved - i)) / glazes, 0, 1);
