@@ -81,7 +81,8 @@ export async function renderStyled(
   const W = input.width * generator.scale;
   const H = input.height * generator.scale;
   if (options.greyscale) toGrey(result.rgb);
-  const rgb = Uint8Array.from(result.rgb, (v) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v)));
+  // Clamped and rounded natively (ToUint8Clamp), not by a loop over the full-size image.
+  const rgb = new Uint8Array(new Uint8ClampedArray(result.rgb).buffer);
   let pixels: Uint8Array = rgb;
   let channels: 3 | 4 = 3;
   if (input.alpha) {

@@ -49,7 +49,7 @@ export const oil: ArtStyle = {
     for (const [layer, r] of radii.entries()) {
       const ref = blur(src, w, h, 3, Math.max(0.4, r * 0.6));
       const list: Stroke[] = [];
-      const step = Math.max(0.8, r * 0.9);
+      const step = Math.max(0.9, r * 1.05);
       for (let gy = 0; gy < h; gy += step)
         for (let gx = 0; gx < w; gx += step) {
           const x = gx + rng.range(0, step);
@@ -57,7 +57,7 @@ export const oil: ArtStyle = {
           let error = 0;
           for (let k = 0; k < 3; k++)
             error += Math.abs(sample(canvas, w, h, 3, k, x, y) - sample(ref, w, h, 3, k, x, y));
-          if (layer > 0 && error < (layer === 1 ? 22 : 30)) continue;
+          if (layer > 0 && error < (layer === 1 ? 24 : 36)) continue;
           const jitter = 1 + rng.range(-0.07, 0.07);
           const colour: [number, number, number] = [0, 0, 0];
           for (let k = 0; k < 3; k++)
@@ -80,8 +80,8 @@ export const oil: ArtStyle = {
               }
               lastX = dx;
               lastY = dy;
-              px += dx * r * 0.8;
-              py += dy * r * 0.8;
+              px += dx * r;
+              py += dy * r;
               if (px < -r || py < -r || px > w + r || py > h + r) break;
               let diff = 0;
               for (let k = 0; k < 3; k++)
@@ -146,23 +146,31 @@ function paint(stroke: Stroke, canvas: Float32Array, height: Float32Array, w: nu
     const x1 = Math.min(w - 1, Math.ceil(cx + r + 1));
     const y0 = Math.max(0, Math.floor(cy - r - 1));
     const y1 = Math.min(h - 1, Math.ceil(cy + r + 1));
-    for (let y = y0; y <= y1; y++)
+    const outer = (r + 0.5) * (r + 0.5);
+    const rim = 0.75 + 0.25 * load;
+    const inv = 1 / r;
+    for (let y = y0; y <= y1; y++) {
+      const oy = y - cy;
       for (let x = x0; x <= x1; x++) {
         const ox = x - cx;
-        const oy = y - cy;
-        const dist = Math.hypot(ox, oy);
-        const a = clamp(r + 0.5 - dist, 0, 1) * (0.75 + 0.25 * load);
-        if (a <= 0) continue;
-        const across = (-ox * dy + oy * dx) / r;
-        const b = bristles[clamp(Math.floor(((across + 1) / 2) * nb), 0, nb - 1)] as number;
-        const tone = 1 + 0.09 * b;
+        const d2 = ox * ox + oy * oy;
+        if (d2 >= outer) continue;
+        const edge = r + 0.5 - Math.sqrt(d2);
+        const a = (edge < 1 ? edge : 1) * rim;
+        const across = (-ox * dy + oy * dx) * inv;
+        const bi = ((across + 1) * 0.5 * nb) | 0;
+        const b = bristles[bi < 0 ? 0 : bi >= nb ? nb - 1 : bi] as number;
+        const tone = (1 + 0.09 * b) * a;
         const p = y * w + x;
-        for (let c = 0; c < 3; c++)
-          canvas[p * 3 + c] =
-            (canvas[p * 3 + c] as number) * (1 - a) + (colour[c] as number) * tone * a;
+        const keep = 1 - a;
+        canvas[p * 3] = (canvas[p * 3] as number) * keep + (colour[0] as number) * tone;
+        canvas[p * 3 + 1] = (canvas[p * 3 + 1] as number) * keep + (colour[1] as number) * tone;
+        canvas[p * 3 + 2] = (canvas[p * 3 + 2] as number) * keep + (colour[2] as number) * tone;
         // Ridges at the bristles and at the stroke's rim.
-        const ridge = 0.5 + 0.35 * b + 0.3 * clamp(Math.abs(across), 0, 1) ** 4;
-        height[p] = (height[p] as number) * (1 - a) + ridge * load * a;
+        const side = across < 0 ? -across : across;
+        const ridge = 0.5 + 0.35 * b + 0.3 * (side > 1 ? 1 : side * side * side * side);
+        height[p] = (height[p] as number) * keep + ridge * load * a;
       }
+    }
   }
 }

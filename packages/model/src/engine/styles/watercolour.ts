@@ -75,7 +75,7 @@ export const watercolour: ArtStyle = {
     const out = new Float32Array(w * h * 3);
     for (let p = 0; p < w * h; p++) {
       const q = level[p] as number;
-      const rim = Math.max(0, q - (spread[p] as number)) * (strong ? 2.6 : 2);
+      const rim = Math.min(0.22, Math.max(0, q - (spread[p] as number)) * (strong ? 1.7 : 1.5));
       const density = clamp(q + rim, 0, 1) * dilution * (1 + 0.18 * (grain[p] as number));
       const l =
         0.299 * (colour[p * 3] as number) +
