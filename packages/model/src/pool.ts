@@ -4,9 +4,9 @@ import type { Strength } from "./engine/recipe.ts";
 import type { RenderedVariation } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 
-export interface WorkerRequest {
-  id: number;
-  /** Which generator (x3 or x4) renders this request. */
+/** A request as the server hands it to the pool: the decoded input and the options. */
+export interface PoolRequest {
+  /** Which generator scale (x3 or x4) renders this request. */
   scale: Scale;
   low: { width: number; height: number; channels: 3 | 4; pixels: Uint8Array };
   /** RGB at the generator's output size (see decode()). */
@@ -19,23 +19,48 @@ export interface WorkerRequest {
   variations: number;
 }
 
+/**
+ * One variation of one request, as a worker gets it. The pixels live in SharedArrayBuffers, so
+ * the variations of one request can run on several workers without copying the input.
+ */
+export interface WorkerTask extends Omit<PoolRequest, "variations" | "low" | "reference"> {
+  id: number;
+  index: number;
+  low: { width: number; height: number; channels: 3 | 4; pixels: Uint8Array };
+  reference: Uint8Array;
+}
+
 export type WorkerReply =
   | { type: "ready" }
   | { type: "fatal"; message: string }
   | { type: "variation"; id: number; variation: RenderedVariation; ms: number }
-  | { type: "done"; id: number }
   | { type: "error"; id: number; message: string };
 
+export interface WorkerSetup {
+  /** The generator of each strength. */
+  generators: Record<Strength, GeneratorName>;
+  /** ONNX Runtime intra-op threads of each session in this worker. */
+  threads: number;
+}
+
 export interface PoolOptions {
-  /** Worker threads, each with its own model; one request runs on one worker at a time. */
+  /** Worker threads, each with its own ONNX Runtime sessions; one variation at a time each. */
   workers: number;
-  /** Requests allowed to wait for a worker; beyond workers + maxQueue, reserve() throws Busy. */
+  /** ONNX Runtime intra-op threads per worker; workers x threads never exceeds the cores. */
+  threads: number;
+  /** Requests allowed to wait beyond the workers; beyond workers + maxQueue, reserve() throws Busy. */
   maxQueue: number;
-  generator: GeneratorName;
+  generators: Record<Strength, GeneratorName>;
 }
 
 interface Job {
-  request: WorkerRequest;
+  request: PoolRequest;
+  id: number;
+  shared: { low: Uint8Array; reference: Uint8Array };
+  /** Variation indices not yet handed to a worker. */
+  next: number;
+  running: number;
+  failed: boolean;
   onVariation: (variation: RenderedVariation, ms: number) => void;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -47,11 +72,19 @@ interface Slot {
   job: Job | null;
 }
 
+function shared(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return copy;
+}
+
 const workerUrl = new URL("./worker-entry.mjs", import.meta.url);
 
 /**
  * A fixed set of model workers with a bounded wait queue. A caller first reserve()s a place (or
- * gets Busy at once), then run()s its request in it.
+ * gets Busy at once), then run()s its request in it. Requests are served in arrival order, and the
+ * variations of the oldest request go to every free worker: on an idle machine one request uses
+ * all the workers, under load each worker keeps working and no request waits behind a later one.
  */
 export class WorkerPool {
   readonly ready: Promise<void>;
@@ -80,7 +113,10 @@ export class WorkerPool {
   private spawn(existing?: Slot): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(workerUrl, {
-        workerData: { generator: this.options.generator },
+        workerData: {
+          generators: this.options.generators,
+          threads: this.options.threads,
+        } satisfies WorkerSetup,
         execArgv: [],
       });
       const slot: Slot = existing ?? { worker, ready: false, job: null };
@@ -94,25 +130,26 @@ export class WorkerPool {
           this.dispatch();
         } else if (reply.type === "fatal") {
           reject(new Error(`model worker failed to start: ${reply.message}`));
-        } else if (slot.job && reply.id === slot.job.request.id) {
+        } else if (slot.job && reply.id === slot.job.id) {
           const job = slot.job;
-          if (reply.type === "variation") job.onVariation(reply.variation, reply.ms);
-          else {
-            slot.job = null;
-            if (reply.type === "done") job.resolve();
-            else job.reject(new Error(reply.message));
-            this.dispatch();
-          }
+          slot.job = null;
+          job.running--;
+          if (reply.type === "variation") {
+            if (!job.failed) job.onVariation(reply.variation, reply.ms);
+            if (!job.failed && job.running === 0 && job.next >= job.request.variations)
+              job.resolve();
+          } else this.fail(job, new Error(reply.message));
+          this.dispatch();
         }
       });
       worker.on("error", (error) => {
         reject(error);
-        slot.job?.reject(error);
+        if (slot.job) this.fail(slot.job, error);
         slot.job = null;
       });
       worker.on("exit", (code) => {
         slot.ready = false;
-        slot.job?.reject(new Error(`model worker exited with code ${code}`));
+        if (slot.job) this.fail(slot.job, new Error(`model worker exited with code ${code}`));
         slot.job = null;
         // A crashed worker is replaced so that the pool keeps its size.
         if (!this.closing && this.isReady) this.spawn(slot).catch(() => {});
@@ -126,7 +163,8 @@ export class WorkerPool {
       this.recentMs.length > 0
         ? this.recentMs.reduce((a, b) => a + b, 0) / this.recentMs.length
         : 2000;
-    const waves = (this.queue.length + 1) / Math.max(1, this.options.workers);
+    // A request's variations spread over the workers, so requests finish one after another.
+    const waves = this.queue.length + 1;
     return Math.min(60, Math.max(1, Math.ceil((avgMs * waves) / 1000)));
   }
 
@@ -154,13 +192,27 @@ export class WorkerPool {
 
   /** Renders the request's variations; onVariation gets each one as soon as it is ready. */
   run(
-    request: Omit<WorkerRequest, "id">,
+    request: PoolRequest,
     onVariation: (variation: RenderedVariation, ms: number) => void,
   ): Promise<void> {
     if (this.closing) return Promise.reject(new Error("the worker pool is closed"));
     const started = performance.now();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ request: { ...request, id: this.nextId++ }, onVariation, resolve, reject });
+      if (request.variations < 1) {
+        resolve();
+        return;
+      }
+      this.queue.push({
+        request,
+        id: this.nextId++,
+        shared: { low: shared(request.low.pixels), reference: shared(request.reference) },
+        next: 0,
+        running: 0,
+        failed: false,
+        onVariation,
+        resolve,
+        reject,
+      });
       this.dispatch();
     }).then(() => {
       this.recentMs.push(performance.now() - started);
@@ -168,22 +220,42 @@ export class WorkerPool {
     });
   }
 
+  /** Rejects the request once; its variations still running are let finish and dropped. */
+  private fail(job: Job, error: Error): void {
+    if (job.failed) return;
+    job.failed = true;
+    const at = this.queue.indexOf(job);
+    if (at >= 0) this.queue.splice(at, 1);
+    job.reject(error);
+  }
+
   private dispatch(): void {
     for (const slot of this.slots) {
       if (!slot.ready || slot.job) continue;
-      const job = this.queue.shift();
+      const job = this.queue[0];
       if (!job) return;
+      const { request } = job;
+      const task: WorkerTask = {
+        id: job.id,
+        index: job.next++,
+        scale: request.scale,
+        low: { ...request.low, pixels: job.shared.low },
+        reference: job.shared.reference,
+        greyscale: request.greyscale,
+        strength: request.strength,
+        style: request.style,
+        seed: request.seed,
+      };
+      if (job.next >= request.variations) this.queue.shift();
+      job.running++;
       slot.job = job;
-      slot.worker.postMessage(job.request, [
-        job.request.low.pixels.buffer as ArrayBuffer,
-        job.request.reference.buffer as ArrayBuffer,
-      ]);
+      slot.worker.postMessage(task);
     }
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error("the worker pool is closed"));
+    for (const job of [...this.queue]) this.fail(job, new Error("the worker pool is closed"));
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { GENERATORS, type GeneratorName } from "./engine/generator.ts";
+import { GENERATOR_FOR } from "./engine/strength.ts";
 import type { RenderedVariation } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 import {
@@ -17,7 +18,7 @@ import { OPTIONS_HEADER, parseOptions } from "./options.ts";
 import { WorkerPool } from "./pool.ts";
 
 /** Bumped whenever the same input, options and seed would give different bytes. */
-export const ENGINE_VERSION = "1.0.0";
+export const ENGINE_VERSION = "2.0.0";
 /** Largest response body: SageMaker real-time's payload limit, 6 MiB. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
@@ -26,11 +27,19 @@ export interface ModelServerOptions {
   port?: number;
   /** Default: SAGEMAKER_BIND_TO_HOST, else 0.0.0.0. */
   host?: string;
-  /** Model worker threads. Default: ARTAI_MODEL_WORKERS, else the number of cores (at most 4). */
+  /**
+   * Model worker threads, each rendering one variation at a time. Default: ARTAI_MODEL_WORKERS,
+   * else the cores divided by `threads`.
+   */
   workers?: number;
+  /**
+   * ONNX Runtime intra-op threads per worker. Default: ARTAI_MODEL_THREADS, else the cores
+   * divided by `workers` if that is given, else 1. workers x threads may not exceed the cores.
+   */
+  threads?: number;
   /** Requests that may wait for a worker. Default: ARTAI_MODEL_QUEUE, else 1 per worker. */
   maxQueue?: number;
-  /** Default: ARTAI_MODEL_GENERATOR, else "esrgan-slim". */
+  /** One generator for every strength. Default: ARTAI_MODEL_GENERATOR, else GENERATOR_FOR. */
   generator?: GeneratorName;
   /** Log one line per request to stderr. Default false. */
   log?: boolean;
@@ -67,19 +76,43 @@ const envInt = (name: string): number | undefined => {
   return n;
 };
 
+/**
+ * Workers and threads (docs/model.md, "Cores"): by default one single-threaded session per core,
+ * so the variations of one request run in parallel and no core is ever asked for two threads.
+ */
+export function resolveThreads(
+  cores: number,
+  workers?: number,
+  threads?: number,
+): { workers: number; threads: number } {
+  const t = Math.max(1, threads ?? (workers ? Math.floor(cores / workers) : 1));
+  const w = Math.max(1, workers ?? Math.floor(cores / t));
+  if (w * t > cores)
+    throw new Error(
+      `${w} model workers x ${t} threads would oversubscribe the ${cores} cores; lower ARTAI_MODEL_WORKERS or ARTAI_MODEL_THREADS`,
+    );
+  return { workers: w, threads: t };
+}
+
 function resolveOptions(options: ModelServerOptions) {
-  const workers =
-    options.workers ?? envInt("ARTAI_MODEL_WORKERS") ?? Math.min(4, availableParallelism());
-  const generator = (options.generator ??
-    process.env.ARTAI_MODEL_GENERATOR ??
-    "esrgan-slim") as GeneratorName;
-  if (!(generator in GENERATORS)) throw new Error(`unknown generator "${generator}"`);
+  const { workers, threads } = resolveThreads(
+    availableParallelism(),
+    options.workers ?? envInt("ARTAI_MODEL_WORKERS"),
+    options.threads ?? envInt("ARTAI_MODEL_THREADS"),
+  );
+  const single = (options.generator ?? process.env.ARTAI_MODEL_GENERATOR) as
+    | GeneratorName
+    | undefined;
+  if (single !== undefined && !(single in GENERATORS))
+    throw new Error(`unknown generator "${single}"`);
+  const generators = single ? { subtle: single, strong: single } : { ...GENERATOR_FOR };
   return {
     port: options.port ?? envInt("SAGEMAKER_BIND_TO_PORT") ?? 8080,
     host: options.host ?? process.env.SAGEMAKER_BIND_TO_HOST ?? "0.0.0.0",
-    workers: Math.max(1, workers),
+    workers,
+    threads,
     maxQueue: options.maxQueue ?? envInt("ARTAI_MODEL_QUEUE") ?? Math.max(1, workers),
-    generator,
+    generators,
     log: options.log ?? false,
   };
 }
@@ -152,7 +185,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const config = resolveOptions(options);
   lockDownDecoders();
   const pool = new WorkerPool(config);
-  const model = { name: `artai-perturb-restore-${config.generator}`, version: ENGINE_VERSION };
+  const names = [...new Set(Object.values(config.generators))];
+  const model = { name: `artai-perturb-restore-${names.join("+")}`, version: ENGINE_VERSION };
 
   const invoke = async (req: IncomingMessage, res: ServerResponse, started: number) => {
     const body = await readBody(req);
@@ -202,7 +236,9 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           rendered.push(encoded);
         },
       );
-      let variations = await Promise.all(rendered);
+      // Variations may finish out of order when they run on several workers.
+      kept.sort((a, b) => a.index - b.index);
+      let variations = (await Promise.all(rendered)).sort((a, b) => a.index - b.index);
       const payload = (): InvocationResponse => ({
         model,
         variations,

@@ -1,14 +1,16 @@
 /**
- * A model worker thread: owns one TF.js wasm runtime with the generators loaded once, and renders
- * the variations of one request at a time. The wasm backend is single-threaded, so one worker per
- * core is how the server uses the whole machine.
+ * A model worker thread: owns one ONNX Runtime session per generator and scale (built in memory
+ * from the npm weights, loaded once), and renders one variation at a time. The variations of one
+ * request may run on several workers at once; each keeps the request's prepared input (and its
+ * detail layer) while variations of it keep coming.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { type Generator, type GeneratorName, loadGenerator } from "./engine/generator.ts";
+import { type Generator, loadGenerator } from "./engine/generator.ts";
+import type { LowRes } from "./engine/perturb.ts";
 import { SCALES } from "./engine/scale.ts";
 import { renderStyled, styleOf } from "./engine/styles/index.ts";
 import { detailLayer } from "./engine/variation.ts";
-import type { WorkerReply, WorkerRequest } from "./pool.ts";
+import type { WorkerReply, WorkerSetup, WorkerTask } from "./pool.ts";
 
 if (!parentPort) throw new Error("worker.ts must run in a worker thread");
 const port = parentPort;
@@ -16,65 +18,68 @@ const port = parentPort;
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) =>
   port.postMessage(reply, transfer);
 
-async function main(name: GeneratorName) {
-  const generators: Record<number, Generator> = {};
-  for (const scale of SCALES) {
-    generators[scale] = await loadGenerator(name, scale);
+interface Prepared {
+  id: number;
+  input: LowRes;
+  /** The photo style's detail layer, made when a variation of that style first needs it. */
+  detail: Float32Array | null;
+}
+
+function prepare(task: WorkerTask): Prepared {
+  const { low } = task;
+  const rgb = new Float32Array(low.width * low.height * 3);
+  const alpha = low.channels === 4 ? new Float32Array(low.width * low.height) : null;
+  const px = low.pixels;
+  for (let p = 0, q = 0; p < low.width * low.height; p++, q += low.channels) {
+    rgb[p * 3] = px[q] as number;
+    rgb[p * 3 + 1] = px[q + 1] as number;
+    rgb[p * 3 + 2] = px[q + 2] as number;
+    if (alpha) alpha[p] = px[q + 3] as number;
   }
+  const input = { width: low.width, height: low.height, rgb, alpha };
+  return { id: task.id, input, detail: null };
+}
+
+async function main({ generators: byStrength, threads }: WorkerSetup) {
+  const generators = new Map<string, Generator>();
+  for (const name of new Set(Object.values(byStrength)))
+    for (const scale of SCALES)
+      generators.set(`${name}-x${scale}`, await loadGenerator(name, scale, { threads }));
   post({ type: "ready" });
-  port.on("message", async (request: WorkerRequest) => {
+  let prepared: Prepared | null = null;
+  port.on("message", async (task: WorkerTask) => {
     try {
-      const setupStarted = performance.now();
-      const { low } = request;
-      const generator = generators[request.scale];
-      if (!generator) throw new Error(`no x${request.scale} generator`);
-      const rgb = new Float32Array(low.width * low.height * 3);
-      const alpha = low.channels === 4 ? new Float32Array(low.width * low.height) : null;
-      for (let p = 0; p < low.width * low.height; p++) {
-        rgb[p * 3] = low.pixels[p * low.channels] as number;
-        rgb[p * 3 + 1] = low.pixels[p * low.channels + 1] as number;
-        rgb[p * 3 + 2] = low.pixels[p * low.channels + 2] as number;
-        if (alpha) alpha[p] = low.pixels[p * 4 + 3] as number;
-      }
-      const input = { width: low.width, height: low.height, rgb, alpha };
+      const started = performance.now();
+      const generator = generators.get(`${byStrength[task.strength]}-x${task.scale}`);
+      if (!generator) throw new Error(`no ${byStrength[task.strength]} x${task.scale} generator`);
+      // Preparing the input is model-side work too; it is counted with the variation that does it.
+      if (prepared?.id !== task.id) prepared = prepare(task);
       // Only the photo style lays the input's own detail over the generator's output.
-      const needsDetail = Array.from(
-        { length: request.variations },
-        (_, i) => styleOf(request.style, request.seed, i) === "photo",
-      ).some(Boolean);
-      const detail = needsDetail
-        ? await detailLayer(input, request.reference, generator.scale)
-        : null;
-      // Preparing the input is model-side work too; it is counted with the first variation.
-      let carry = performance.now() - setupStarted;
-      for (let index = 0; index < request.variations; index++) {
-        const started = performance.now();
-        const variation = await renderStyled(generator, input, {
-          style: request.style,
-          seed: request.seed,
-          index,
-          strength: request.strength,
-          greyscale: request.greyscale,
-          detail,
-        });
-        const ms = performance.now() - started + carry;
-        carry = 0;
-        post({ type: "variation", id: request.id, variation, ms }, [
-          variation.pixels.buffer as ArrayBuffer,
-        ]);
-      }
-      post({ type: "done", id: request.id });
+      if (styleOf(task.style, task.seed, task.index) === "photo")
+        prepared.detail ??= detailLayer(prepared.input, task.reference, generator.scale);
+      const variation = await renderStyled(generator, prepared.input, {
+        style: task.style,
+        seed: task.seed,
+        index: task.index,
+        strength: task.strength,
+        greyscale: task.greyscale,
+        detail: prepared.detail,
+      });
+      const ms = performance.now() - started;
+      post({ type: "variation", id: task.id, variation, ms }, [
+        variation.pixels.buffer as ArrayBuffer,
+      ]);
     } catch (error) {
       post({
         type: "error",
-        id: request.id,
+        id: task.id,
         message: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     }
   });
 }
 
-main((workerData as { generator: GeneratorName }).generator).catch((error: unknown) => {
+main(workerData as WorkerSetup).catch((error: unknown) => {
   post({
     type: "fatal",
     message: error instanceof Error ? (error.stack ?? error.message) : String(error),

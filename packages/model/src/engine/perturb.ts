@@ -59,6 +59,9 @@ function cubicWeights(t: number, w: Float32Array): void {
 const wx = new Float32Array(4);
 const wy = new Float32Array(4);
 
+const cols = new Int32Array(4);
+const rows = new Int32Array(4);
+
 /** Bicubic (Catmull-Rom) sample with clamped edges: keeps more detail than bilinear. */
 function sampleBicubic(
   src: Float32Array,
@@ -76,15 +79,27 @@ function sampleBicubic(
   const y0 = Math.floor(yc);
   cubicWeights(xc - x0, wx);
   cubicWeights(yc - y0, wy);
+  for (let i = 0; i < 4; i++) {
+    cols[i] = clamp(x0 - 1 + i, 0, width - 1);
+    rows[i] = clamp(y0 - 1 + i, 0, height - 1) * width;
+  }
+  const w0 = wx[0] as number;
+  const w1 = wx[1] as number;
+  const w2 = wx[2] as number;
+  const w3 = wx[3] as number;
+  const c0 = cols[0] as number;
+  const c1 = cols[1] as number;
+  const c2 = cols[2] as number;
+  const c3 = cols[3] as number;
   for (let c = 0; c < channels; c++) {
     let acc = 0;
     for (let j = 0; j < 4; j++) {
-      const row = clamp(y0 - 1 + j, 0, height - 1) * width;
+      const row = rows[j] as number;
       let line = 0;
-      for (let i = 0; i < 4; i++)
-        line +=
-          (src[(row + clamp(x0 - 1 + i, 0, width - 1)) * channels + c] as number) *
-          (wx[i] as number);
+      line += (src[(row + c0) * channels + c] as number) * w0;
+      line += (src[(row + c1) * channels + c] as number) * w1;
+      line += (src[(row + c2) * channels + c] as number) * w2;
+      line += (src[(row + c3) * channels + c] as number) * w3;
       acc += line * (wy[j] as number);
     }
     out[outOffset + c] = clamp(acc, 0, 255);
@@ -109,47 +124,67 @@ export function warpField(amount: number, cells: number, rng: Rng): WarpField {
 }
 
 /**
- * Calls visit(x, y, sx, sy) for every pixel of a width x height image with the point (sx, sy) it
- * takes its value from. The field is resolution-independent: the same field moves the same
- * content at any size.
+ * The field's displacement along one row, in pixels: fills dx[x], dy[x] for row y of a
+ * width x height image (the point pixel (x, y) takes its value from is (x + dx, y + dy)). The
+ * field is resolution-independent: the same field moves the same content at any size. Row by row
+ * and with the column weights computed once (see columnWeights), so the per-pixel work is a few
+ * multiplications.
  */
-function forEachDisplaced(
+interface Columns {
+  i0: Int32Array;
+  tx: Float64Array;
+}
+
+function columnWeights(cells: number, width: number): Columns {
+  const i0 = new Int32Array(width);
+  const tx = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const gx = (x / Math.max(1, width - 1)) * cells;
+    const i = Math.min(Math.floor(gx), cells - 1);
+    i0[x] = i;
+    tx[x] = smooth(gx - i);
+  }
+  return { i0, tx };
+}
+
+function rowDisplacement(
   field: WarpField,
+  columns: Columns,
   width: number,
   height: number,
-  visit: (x: number, y: number, sx: number, sy: number) => void,
+  y: number,
+  dx: Float64Array,
+  dy: Float64Array,
 ): void {
   const { cells, grid } = field;
   const n = cells + 1;
   const peak = field.amount * Math.max(width, height);
-  for (let y = 0; y < height; y++) {
-    const gy = (y / Math.max(1, height - 1)) * cells;
-    const j0 = Math.min(Math.floor(gy), cells - 1);
-    const ty = smooth(gy - j0);
-    for (let x = 0; x < width; x++) {
-      const gx = (x / Math.max(1, width - 1)) * cells;
-      const i0 = Math.min(Math.floor(gx), cells - 1);
-      const tx = smooth(gx - i0);
-      const g00 = (j0 * n + i0) * 2;
-      const g01 = g00 + 2;
-      const g10 = g00 + n * 2;
-      const g11 = g10 + 2;
-      const w00 = (1 - tx) * (1 - ty);
-      const w01 = tx * (1 - ty);
-      const w10 = (1 - tx) * ty;
-      const w11 = tx * ty;
-      const dx =
-        (grid[g00] as number) * w00 +
+  const gy = (y / Math.max(1, height - 1)) * cells;
+  const j0 = Math.min(Math.floor(gy), cells - 1);
+  const ty = smooth(gy - j0);
+  for (let x = 0; x < width; x++) {
+    const i0 = columns.i0[x] as number;
+    const tx = columns.tx[x] as number;
+    const g00 = (j0 * n + i0) * 2;
+    const g01 = g00 + 2;
+    const g10 = g00 + n * 2;
+    const g11 = g10 + 2;
+    const w00 = (1 - tx) * (1 - ty);
+    const w01 = tx * (1 - ty);
+    const w10 = (1 - tx) * ty;
+    const w11 = tx * ty;
+    dx[x] =
+      ((grid[g00] as number) * w00 +
         (grid[g01] as number) * w01 +
         (grid[g10] as number) * w10 +
-        (grid[g11] as number) * w11;
-      const dy =
-        (grid[g00 + 1] as number) * w00 +
+        (grid[g11] as number) * w11) *
+      peak;
+    dy[x] =
+      ((grid[g00 + 1] as number) * w00 +
         (grid[g01 + 1] as number) * w01 +
         (grid[g10 + 1] as number) * w10 +
-        (grid[g11 + 1] as number) * w11;
-      visit(x, y, x + dx * peak, y + dy * peak);
-    }
+        (grid[g11 + 1] as number) * w11) *
+      peak;
   }
 }
 
@@ -158,17 +193,26 @@ export function warp(image: LowRes, field: WarpField): LowRes {
   const { width, height } = image;
   const rgb = new Float32Array(image.rgb.length);
   const alpha = image.alpha ? new Float32Array(image.alpha.length) : null;
-  forEachDisplaced(field, width, height, (x, y, sx, sy) => {
-    const p = y * width + x;
-    sampleBicubic(image.rgb, width, height, 3, sx, sy, rgb, p * 3);
-    if (image.alpha && alpha) sampleBicubic(image.alpha, width, height, 1, sx, sy, alpha, p);
-  });
+  const columns = columnWeights(field.cells, width);
+  const dx = new Float64Array(width);
+  const dy = new Float64Array(width);
+  for (let y = 0; y < height; y++) {
+    rowDisplacement(field, columns, width, height, y, dx, dy);
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const sx = x + (dx[x] as number);
+      const sy = y + (dy[x] as number);
+      sampleBicubic(image.rgb, width, height, 3, sx, sy, rgb, p * 3);
+      if (image.alpha && alpha) sampleBicubic(image.alpha, width, height, 1, sx, sy, alpha, p);
+    }
+  }
   return { width, height, rgb, alpha };
 }
 
 /**
  * Adds `gain` times the input's own fine detail (the part above the generator's input band),
- * moved by the same field, onto the generator's output. `detail` may be negative.
+ * moved by the same field, onto the generator's output. `detail` may be negative. This is the
+ * per-pixel loop at full resolution, so the bilinear sample is written out here.
  */
 export function addWarpedDetail(
   out: Float32Array,
@@ -178,14 +222,38 @@ export function addWarpedDetail(
   field: WarpField,
   gain: number,
 ): void {
-  const sample = new Float32Array(3);
-  forEachDisplaced(field, width, height, (x, y, sx, sy) => {
-    sampleBilinear(detail, width, height, 3, sx, sy, sample, 0);
-    const p = (y * width + x) * 3;
-    out[p] = clamp((out[p] as number) + gain * (sample[0] as number), 0, 255);
-    out[p + 1] = clamp((out[p + 1] as number) + gain * (sample[1] as number), 0, 255);
-    out[p + 2] = clamp((out[p + 2] as number) + gain * (sample[2] as number), 0, 255);
-  });
+  const columns = columnWeights(field.cells, width);
+  const dxs = new Float64Array(width);
+  const dys = new Float64Array(width);
+  const xMax = width - 1;
+  const yMax = height - 1;
+  for (let y = 0; y < height; y++) {
+    rowDisplacement(field, columns, width, height, y, dxs, dys);
+    for (let x = 0; x < width; x++) {
+      const sx = x + (dxs[x] as number);
+      const sy = y + (dys[x] as number);
+      const xc = sx < 0 ? 0 : sx > xMax ? xMax : sx;
+      const yc = sy < 0 ? 0 : sy > yMax ? yMax : sy;
+      const x0 = Math.floor(xc);
+      const y0 = Math.floor(yc);
+      const x1 = x0 + 1 > xMax ? xMax : x0 + 1;
+      const y1 = y0 + 1 > yMax ? yMax : y0 + 1;
+      const fx = xc - x0;
+      const fy = yc - y0;
+      const i00 = (y0 * width + x0) * 3;
+      const i01 = (y0 * width + x1) * 3;
+      const i10 = (y1 * width + x0) * 3;
+      const i11 = (y1 * width + x1) * 3;
+      const p = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = (detail[i00 + c] as number) * (1 - fx) + (detail[i01 + c] as number) * fx;
+        const bottom = (detail[i10 + c] as number) * (1 - fx) + (detail[i11 + c] as number) * fx;
+        // The sample is rounded to float32 as the Float32Array it used to be stored in was.
+        const v = (out[p + c] as number) + gain * Math.fround(top * (1 - fy) + bottom * fy);
+        out[p + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
+    }
+  }
 }
 
 /**
@@ -280,11 +348,13 @@ export function grade(image: LowRes, g: Grade): void {
 /** Adds seeded grain in place: mostly luminance, a little chroma. */
 export function grain(image: LowRes, sigma: number, rng: Rng): void {
   const { rgb } = image;
-  for (let p = 0; p < rgb.length; p += 3) {
-    const l = rng.normal() * sigma;
-    rgb[p] = clamp((rgb[p] as number) + l + rng.normal() * sigma * 0.25, 0, 255);
-    rgb[p + 1] = clamp((rgb[p + 1] as number) + l + rng.normal() * sigma * 0.25, 0, 255);
-    rgb[p + 2] = clamp((rgb[p + 2] as number) + l + rng.normal() * sigma * 0.25, 0, 255);
+  // Per pixel: one luminance draw, then one chroma draw for each of R, G and B.
+  const n = rng.normals((rgb.length / 3) * 4);
+  for (let p = 0, k = 0; p < rgb.length; p += 3, k += 4) {
+    const l = (n[k] as number) * sigma;
+    rgb[p] = clamp((rgb[p] as number) + l + (n[k + 1] as number) * sigma * 0.25, 0, 255);
+    rgb[p + 1] = clamp((rgb[p + 1] as number) + l + (n[k + 2] as number) * sigma * 0.25, 0, 255);
+    rgb[p + 2] = clamp((rgb[p + 2] as number) + l + (n[k + 3] as number) * sigma * 0.25, 0, 255);
   }
 }
 

@@ -57,6 +57,26 @@ export class Rng {
     return (this.next() + this.next() + this.next() + this.next() - 2) * Math.sqrt(3);
   }
 
+  /**
+   * `count` successive normal() values, the same numbers in the same order, with the generator
+   * written out in the loop (per-pixel grain calls it hundreds of thousands of times).
+   */
+  normals(count: number): Float64Array {
+    const out = new Float64Array(count);
+    let state = this.state;
+    const u = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const root3 = Math.sqrt(3);
+    for (let i = 0; i < count; i++) out[i] = (u() + u() + u() + u() - 2) * root3;
+    this.state = state;
+    return out;
+  }
+
   /** A Fisher-Yates shuffled copy. */
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();

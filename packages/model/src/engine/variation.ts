@@ -1,7 +1,7 @@
-import * as tf from "@tensorflow/tfjs";
 import type { Generator } from "./generator.ts";
 import { addWarpedDetail, type LowRes, perturb, toGrey } from "./perturb.ts";
 import { describeRecipe, makeRecipe, type Strength } from "./recipe.ts";
+import { resizeBilinear } from "./resize.ts";
 
 /** One rendered variation: interleaved 8-bit pixels at the generator's output size. */
 export interface RenderedVariation {
@@ -18,21 +18,12 @@ export interface RenderedVariation {
  * The input's fine detail that the generator's low-resolution input cannot hold: the
  * full-resolution reference minus the low-resolution input interpolated back up (W x H x 3).
  */
-export async function detailLayer(
-  low: LowRes,
-  reference: Uint8Array,
-  scale: number,
-): Promise<Float32Array> {
+export function detailLayer(low: LowRes, reference: Uint8Array, scale: number): Float32Array {
   const W = low.width * scale;
   const H = low.height * scale;
-  const up = tf.tidy(() =>
-    tf.image.resizeBilinear(tf.tensor3d(low.rgb, [low.height, low.width, 3]), [H, W], false, true),
-  );
-  const base = (await up.data()) as Float32Array;
-  up.dispose();
-  const detail = new Float32Array(W * H * 3);
+  const detail = resizeBilinear(low.rgb, low.width, low.height, 3, W, H, true);
   for (let i = 0; i < detail.length; i++)
-    detail[i] = (reference[i] as number) - (base[i] as number);
+    detail[i] = (reference[i] as number) - (detail[i] as number);
   return detail;
 }
 
@@ -65,10 +56,7 @@ export async function renderVariation(
   if (options.greyscale) toGrey(out);
   let alpha: Float32Array | null = null;
   if (perturbed.alpha) {
-    const a = perturbed.alpha;
-    const up = tf.tidy(() => tf.image.resizeBilinear(tf.tensor3d(a, [height, width, 1]), [H, W]));
-    alpha = (await up.data()) as Float32Array;
-    up.dispose();
+    alpha = resizeBilinear(perturbed.alpha, width, height, 1, W, H, false);
   }
   const channels = alpha ? 4 : 3;
   const pixels = new Uint8Array(W * H * channels);
