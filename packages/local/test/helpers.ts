@@ -8,7 +8,7 @@ export const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `artai-${nam
 export interface JobView {
   id: string;
   status: string;
-  options: { variations: number; strength: string; seed: number };
+  options: { variations: number; strength: string; seed: number; style: string };
   input: { url: string } | null;
   variations: { index: number; url: string; width: number; height: number; seed: number }[];
   error?: { code: string; message: string };

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { z } from "zod";
+import { DEFAULT_STYLE, STYLES } from "../contract/index.ts";
 import { ImageTooLarge, InvalidRequest, NotFound, UnsupportedFormat } from "../errors/index.ts";
 import * as Job from "../job/index.ts";
 import * as Storage from "../storage/index.ts";
@@ -59,6 +60,7 @@ export async function createJob(ownerId: string, input: CreateJob, now = Date.no
     variations: input.variations,
     strength: input.strength,
     seed: input.seed ?? randomInt(0, 0xffffffff),
+    style: input.style ?? DEFAULT_STYLE,
   };
   const key = Storage.inputKey(id);
   const { uploads, outputs } = Storage.buckets();
@@ -74,6 +76,7 @@ export async function createJob(ownerId: string, input: CreateJob, now = Date.no
       throw new InvalidRequest(`That job has no variation ${input.from.variation}.`);
     }
     const contentType = variation?.contentType ?? source.inputContentType;
+    options.style = input.style ?? source.style ?? DEFAULT_STYLE;
     const job = await Job.create({
       id,
       ownerId,
@@ -118,7 +121,12 @@ export async function view(job: Job.JobItem): Promise<JobView> {
   return {
     id: job.id,
     status: job.status,
-    options: { variations: job.variations, strength: job.strength, seed: job.seed },
+    options: {
+      variations: job.variations,
+      strength: job.strength,
+      seed: job.seed,
+      style: job.style ?? DEFAULT_STYLE,
+    },
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     input: hasInput
@@ -203,4 +211,9 @@ export async function health(): Promise<{ ok: boolean; checks: Record<string, bo
   ]);
   const checks = { table, uploads: uploadsOk, outputs: outputsOk };
   return { ok: Object.values(checks).every(Boolean), checks };
+}
+
+/** `GET /api/styles`: every style a job may ask for, in the order a picker shows them. */
+export function listStyles(): { styles: { id: string; name: string; description: string }[] } {
+  return { styles: STYLES.map(({ id, name, description }) => ({ id, name, description })) };
 }

@@ -73,3 +73,7 @@ export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 /** The 24-hour API request count above which the operators get an e-mail. */
 export const REQUEST_ALARM_THRESHOLD = 10_000;
+
+// ── Styles ──────────────────────────────────────────────────────────────────────────────────
+
+export * from "./styles.ts";

@@ -81,7 +81,7 @@ export async function vary(png: Buffer, options: Options): Promise<InferenceResu
         EndpointName: Resource.Model.endpointName,
         ContentType: "image/png",
         Accept: "application/json",
-        CustomAttributes: `variations=${options.variations};strength=${options.strength};seed=${options.seed}`,
+        CustomAttributes: `variations=${options.variations};strength=${options.strength};seed=${options.seed};style=${options.style}`,
         Body: png,
       }),
     );

@@ -1,6 +1,7 @@
 import { Entity } from "electrodb";
 import { Resource } from "sst";
 import { dynamo } from "../aws/index.ts";
+import { DEFAULT_STYLE, STYLE_IDS } from "../contract/index.ts";
 
 export const STATUSES = ["queued", "processing", "succeeded", "failed"] as const;
 export type Status = (typeof STATUSES)[number];
@@ -25,6 +26,8 @@ export const JobEntity = () =>
         variations: { type: "number", required: true, readOnly: true },
         strength: { type: STRENGTHS, required: true, readOnly: true },
         seed: { type: "number", required: true, readOnly: true },
+        /** Jobs made before styles existed have none: they were photo variations. */
+        style: { type: STYLE_IDS, required: true, readOnly: true, default: DEFAULT_STYLE },
         inputKey: { type: "string", required: true, readOnly: true },
         /** The content type the owner declared when asking to upload. */
         inputContentType: { type: "string", required: true, readOnly: true },

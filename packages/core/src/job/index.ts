@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import type { Style } from "../contract/index.ts";
 import { JobEntity, type JobItem, type Status, type Strength } from "./entity.ts";
 
 export type { JobItem, Status, Strength } from "./entity.ts";
@@ -27,6 +28,7 @@ export interface Options {
   variations: number;
   strength: Strength;
   seed: number;
+  style: Style;
 }
 
 export interface Output {
@@ -56,6 +58,7 @@ export async function create(input: {
       variations: input.options.variations,
       strength: input.options.strength,
       seed: input.options.seed,
+      style: input.options.style,
       inputKey: input.inputKey,
       inputContentType: input.inputContentType,
       uploadExpiresAt: input.uploadExpiresAt,

@@ -165,6 +165,7 @@ async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
     variations: job.variations,
     strength: job.strength,
     seed: job.seed,
+    style: job.style ?? "photo",
   });
   if (result.variations.length !== job.variations) {
     throw new Retryable(
