@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import sharp from "sharp";
+import { MAX_PIXELS_IN_WORDS, MAX_UPLOAD_IN_WORDS } from "@artai/core/contract";
+import { flat } from "@artai/test-images";
 import { expect, HistoryPage, JOB_TIMEOUT, NOT_AN_IMAGE, PHOTO, snap, test } from "../fixtures.ts";
 
 test("files ArtAI can't take are refused in plain words before anything is sent", async ({
@@ -20,25 +21,25 @@ test("files ArtAI can't take are refused in plain words before anything is sent"
   await expect(uploadPage.submit).toBeDisabled();
   await snap(page, testInfo, "home-not-an-image");
 
-  // A real JPEG padded past the 10 MB limit.
+  // A real JPEG padded past the 10 MiB limit.
   const huge = testInfo.outputPath("huge-photo.jpg");
   const photo = readFileSync(PHOTO);
   writeFileSync(huge, Buffer.concat([photo, Buffer.alloc(11 * 1024 * 1024 - photo.length)]));
   await uploadPage.choose(huge);
   await expect(uploadPage.alert).toContainText("That file is too large");
-  await expect(uploadPage.alert).toContainText("“huge-photo.jpg” is 11.0 MB. The limit is 10 MB");
+  await expect(uploadPage.alert).toContainText(
+    `“huge-photo.jpg” is 11.0 MiB. The limit is ${MAX_UPLOAD_IN_WORDS}`,
+  );
   await expect(uploadPage.submit).toBeDisabled();
   await snap(page, testInfo, "home-too-large");
 
   // Small in bytes, huge in pixels: 6000 × 5000 is 30 megapixels.
   const wide = testInfo.outputPath("wall.png");
-  await sharp({ create: { width: 6000, height: 5000, channels: 3, background: "#88aacc" } })
-    .png()
-    .toFile(wide);
+  writeFileSync(wide, await flat(6000, 5000, "png"));
   await uploadPage.choose(wide);
   await expect(uploadPage.alert).toContainText("That image has too many pixels");
   await expect(uploadPage.alert).toContainText("6000 × 5000 pixels (30.0 megapixels)");
-  await expect(uploadPage.alert).toContainText("up to 25 megapixels");
+  await expect(uploadPage.alert).toContainText(`up to ${MAX_PIXELS_IN_WORDS}`);
   await snap(page, testInfo, "home-too-many-pixels");
 
   // A good photo clears the problem.

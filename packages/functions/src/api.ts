@@ -4,6 +4,7 @@
  */
 import * as Api from "@artai/core/api";
 import * as Breaker from "@artai/core/breaker";
+import { MAX_WAIT_SECONDS } from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
 import { AppError, RateLimited } from "@artai/core/errors";
 import * as Limit from "@artai/core/limit";
@@ -71,7 +72,11 @@ async function route(event: APIGatewayProxyEventV2, method: string, path: string
       if (!ownerId) return notFound();
       const wait = Number(event.queryStringParameters?.wait ?? "0");
       if (!Number.isFinite(wait) || wait < 0) {
-        return error(400, "InvalidRequest", "wait must be a number of seconds from 0 to 25.");
+        return error(
+          400,
+          "InvalidRequest",
+          `wait must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}.`,
+        );
       }
       return json(200, await Api.getJob(ownerId, id, wait));
     }

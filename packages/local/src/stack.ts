@@ -13,6 +13,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  DLQ_RETENTION_SECONDS,
+  MAX_RECEIVE_COUNT,
+  QUEUE_RETENTION_SECONDS,
+  QUEUE_VISIBILITY_SECONDS,
+  UPLOAD_PREFIX,
+} from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
 import { createApiGateway } from "./api-gateway.ts";
 import { startDynamo } from "./dynamo.ts";
@@ -43,12 +50,12 @@ export const CREDENTIALS = {
   secretAccessKey: "artai-local-secret-key",
 };
 
-/** The queue's settings, the same as infra/ declares on AWS. */
+/** The queue's settings: the contract's, which infra/ declares on AWS. */
 export const QUEUE = {
-  maxReceiveCount: 5,
-  visibilityTimeoutSeconds: 6 * 120,
-  retentionSeconds: 4 * 24 * 3600,
-  dlqRetentionSeconds: 14 * 24 * 3600,
+  maxReceiveCount: MAX_RECEIVE_COUNT,
+  visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS,
+  retentionSeconds: QUEUE_RETENTION_SECONDS,
+  dlqRetentionSeconds: DLQ_RETENTION_SECONDS,
   batchSize: 1,
   concurrency: 4,
 };
@@ -236,7 +243,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               maxAgeSeconds: 3600,
             },
           ],
-          notifications: [{ prefix: "uploads/", events: ["s3:ObjectCreated:*"] }],
+          notifications: [{ prefix: UPLOAD_PREFIX, events: ["s3:ObjectCreated:*"] }],
         },
         {
           name: NAMES.outputs,
@@ -327,8 +334,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gateway = createApiGateway({ handler: api, onRequest: ops.onRequest });
     route = (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
-      // As CloudFront's viewer-request function does (infra/edge.ts): stamp the request with the
-      // edge's secret and the viewer's address, overwriting whatever the client sent in them.
+      // The edge's stamp, as CloudFront's viewer-request function sets it (docs/api.md#the-edge).
       req.headers[Edge.SECRET_HEADER] = edgeSecret;
       req.headers[Edge.VIEWER_HEADER] = req.socket.remoteAddress ?? "unknown";
       if (path === "/api" || path.startsWith("/api/")) {

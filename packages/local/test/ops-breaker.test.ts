@@ -5,8 +5,9 @@
  */
 import type { SNSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import { type Stack, startStack } from "../src/stack.ts";
-import { Browser, tempDir } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
 const HOUR = 3_600_000;

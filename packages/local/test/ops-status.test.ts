@@ -5,13 +5,15 @@
  * from the SageMaker endpoint's metrics. Operators only.
  */
 import { readFileSync } from "node:fs";
-import type { StatusView } from "@artai/core/metrics";
+import type { StatusView } from "@artai/core/contract";
+import { PHOTOS } from "@artai/test-images";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Browser, upload } from "../src/client.ts";
 import { statusTokenFile } from "../src/ops/status-token.ts";
 import { type Stack, startStack } from "../src/stack.ts";
-import { Browser, tempDir, upload } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 
-const photo = readFileSync(new URL("./fixtures/tissue-sample.jpg", import.meta.url));
+const photo = readFileSync(PHOTOS.tissueSample);
 
 describe("status route", () => {
   const dataDir = tempDir("ops-status");

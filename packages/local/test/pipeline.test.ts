@@ -4,12 +4,15 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { JobView } from "@artai/core/contract";
+import { PHOTOS } from "@artai/test-images";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser, upload } from "../src/client.ts";
 import { type Stack, startStack } from "../src/stack.ts";
-import { Browser, type JobView, tempDir, upload } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 
-const photo = readFileSync(new URL("./fixtures/tissue-sample.jpg", import.meta.url));
+const photo = readFileSync(PHOTOS.tissueSample);
 
 describe("pipeline", () => {
   let stack: Stack;

@@ -5,12 +5,13 @@
  * connect from different loopback addresses to be different callers.
  */
 
+import type { JobView } from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upload } from "../src/client.ts";
 import { NAMES, type Stack } from "../src/stack.ts";
-import { type JobView, upload } from "./helpers.ts";
 import { ClientAt, finished, photo, quietStack, s3Client, submit } from "./reliability-helpers.ts";
 
 process.env.ARTAI_LIMIT_CREATES_PER_MINUTE = "20";

@@ -7,16 +7,15 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "../src/client.ts";
 import { toRecord } from "../src/queue/event-source.ts";
 import type { QueueMessage } from "../src/queue/queue.ts";
 import { NAMES, REGION, type Stack } from "../src/stack.ts";
-import { Browser } from "./helpers.ts";
 import {
   finished,
   modelCalls,
-  photo,
+  ownedStack,
   queueDrained,
-  quietStack,
   s3Client,
   submit,
   versions,
@@ -29,11 +28,7 @@ let stack: Stack;
 let client: Browser;
 let image: Buffer;
 beforeAll(async () => {
-  stack = await quietStack("reliability-delivery");
-  client = new Browser(stack.url);
-  image = await photo(48, 48, "png");
-  // Owns the cookie before any test creates jobs concurrently.
-  await client.createJob({ contentType: "image/png", size: 1, variations: 1 });
+  ({ stack, client, image } = await ownedStack("reliability-delivery"));
 });
 afterAll(async () => stack?.close());
 

@@ -9,17 +9,17 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MAX_RECEIVE_COUNT } from "@artai/core/contract";
 import * as Job from "@artai/core/job";
 import * as Pipeline from "@artai/core/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
-import { Browser } from "./helpers.ts";
 import {
   finished,
   modelCalls,
-  photo,
+  ownedStack,
   queueDrained,
-  quietStack,
   submit,
   versions,
   waitFor,
@@ -33,12 +33,9 @@ let stack: Stack;
 let client: Browser;
 let image: Buffer;
 beforeAll(async () => {
-  stack = await quietStack("reliability-faults", {
+  ({ stack, client, image } = await ownedStack("reliability-faults", {
     modelEnv: { ARTAI_MODEL_WORKERS: "1", ARTAI_MODEL_QUEUE: "0" },
-  });
-  client = new Browser(stack.url);
-  image = await photo(48, 48, "png");
-  await client.createJob({ contentType: "image/png", size: 1, variations: 1 }); // the owner cookie
+  }));
 });
 afterAll(async () => stack?.close());
 
@@ -160,7 +157,7 @@ describe("10. the model is down, slow or failing", () => {
     const held = stack.queues.jobs.receive(10);
     expect(held).toHaveLength(2);
     expect(await Job.claim(retry, { leaseMs: Pipeline.LEASE_MS })).toBeDefined();
-    for (let attempt = 0; attempt < Pipeline.MAX_RECEIVE_COUNT; attempt++) {
+    for (let attempt = 0; attempt < MAX_RECEIVE_COUNT; attempt++) {
       // Each lease had run out, so the next delivery could claim it again.
       const claimed = await Job.claim(last, { leaseMs: -1000 });
       expect(claimed).toBeDefined();

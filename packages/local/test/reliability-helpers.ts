@@ -4,11 +4,14 @@
  * SageMaker front's invocation record) instead of test hooks in the application.
  */
 import { request } from "node:http";
+import type { JobView } from "@artai/core/contract";
+import { photo } from "@artai/test-images";
 import { ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
+import { Browser, upload } from "../src/client.ts";
 import { NAMES, REGION, type Stack, type StackOptions, startStack } from "../src/stack.ts";
-import { Browser, type JobView, tempDir, upload } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 
-export { photo } from "../../core/test/images.ts";
+export { photo };
 
 /** A stack with no web app and no sweeper timer (the tests run the sweeper when they mean to). */
 export function quietStack(name: string, options: StackOptions = {}) {
@@ -23,6 +26,18 @@ export function quietStack(name: string, options: StackOptions = {}) {
     },
     ...options,
   });
+}
+
+/**
+ * A quiet stack, a browser that already owns its cookie (so tests that then create jobs
+ * concurrently share one owner), and a small PNG to upload.
+ */
+export async function ownedStack(name: string, options: StackOptions = {}) {
+  const stack = await quietStack(name, options);
+  const client = new Browser(stack.url);
+  const image = await photo(48, 48, "png");
+  await client.createJob({ contentType: "image/png", size: 1, variations: 1 });
+  return { stack, client, image };
 }
 
 /**

@@ -3,13 +3,15 @@
  * policy forbids are refused by the object store itself, hostile files end as failed jobs without
  * reaching the model, and outputs carry no EXIF or GPS.
  */
+
+import type { JobView } from "@artai/core/contract";
+import { gpsTaggedJpeg, pixelBomb } from "@artai/test-images";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gpsTaggedJpeg, pixelBomb } from "../../core/test/images.ts";
+import { Browser, upload } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
 import { NAMES } from "../src/stack.ts";
-import { Browser, type JobView, upload } from "./helpers.ts";
 import {
   finished,
   jobOf,

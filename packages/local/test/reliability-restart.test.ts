@@ -7,9 +7,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as Pipeline from "@artai/core/pipeline";
+import { PHOTOS } from "@artai/test-images";
 import { afterAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
-import { Browser, tempDir } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 import {
   finished,
   jobOf,
@@ -25,11 +27,11 @@ import {
 process.env.ARTAI_RETRY_BASE_SECONDS = "0.5";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
-const largePhoto = readFileSync(new URL("./fixtures/tissue-sample.jpg", import.meta.url));
+const largePhoto = readFileSync(PHOTOS.tissueSample);
 
 /** The stack in its own process group, so one SIGKILL takes it and its model container down. */
 async function spawnStack(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "load/serve.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/serve.ts"], {
     cwd: PACKAGE_DIR,
     env: { ...process.env, ARTAI_DATA_DIR: dataDir, ARTAI_LOG_LEVEL: "ERROR" },
     detached: true,

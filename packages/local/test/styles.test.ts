@@ -4,14 +4,16 @@
  * a job keeps its style unless another is asked for.
  */
 import { readFileSync } from "node:fs";
-import { STYLES } from "@artai/core/contract";
+import { type JobView, STYLES } from "@artai/core/contract";
 import { STYLES as MODEL_STYLES } from "@artai/model";
+import { PHOTOS } from "@artai/test-images";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser, upload } from "../src/client.ts";
 import { type Stack, startStack } from "../src/stack.ts";
-import { Browser, type JobView, tempDir, upload } from "./helpers.ts";
+import { tempDir } from "./helpers.ts";
 
-const photo = readFileSync(new URL("./fixtures/tissue-sample.jpg", import.meta.url));
+const photo = readFileSync(PHOTOS.tissueSample);
 
 describe("styles", () => {
   let stack: Stack;

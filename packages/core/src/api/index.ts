@@ -4,14 +4,27 @@
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { z } from "zod";
-import { DEFAULT_STYLE, STYLES } from "../contract/index.ts";
+import {
+  CONTENT_TYPES,
+  type CreatedJob,
+  DEFAULT_STYLE,
+  type JobView,
+  MAX_SEED,
+  MAX_UPLOAD_BYTES,
+  MAX_UPLOAD_IN_WORDS,
+  MAX_WAIT_SECONDS,
+  OUTPUT_PREFIX,
+  STYLES,
+  UPLOAD_EXPIRY_SECONDS,
+  UPLOAD_PREFIX,
+} from "../contract/index.ts";
 import { ImageTooLarge, InvalidRequest, NotFound, UnsupportedFormat } from "../errors/index.ts";
 import * as Job from "../job/index.ts";
 import * as Storage from "../storage/index.ts";
 import * as Upload from "../upload/index.ts";
-import { CreateFrom, CreateJob, type JobView } from "./contract.ts";
+import { CreateJob } from "./schema.ts";
 
-export * from "./contract.ts";
+export { CreateJob } from "./schema.ts";
 
 /** A new owner token: the secret the browser keeps in its cookie. */
 export const newOwnerToken = () => randomBytes(32).toString("base64url");
@@ -27,15 +40,15 @@ export function parseCreate(body: unknown): CreateJob {
   if (value && typeof value === "object" && !("from" in value)) {
     if (
       typeof value.contentType === "string" &&
-      !Upload.CONTENT_TYPES.includes(value.contentType as never)
+      !CONTENT_TYPES.includes(value.contentType as never)
     ) {
       throw new UnsupportedFormat(
         `${value.contentType} is not supported. Upload a PNG, JPEG or WebP image.`,
       );
     }
-    if (typeof value.size === "number" && value.size > Upload.MAX_UPLOAD_BYTES) {
+    if (typeof value.size === "number" && value.size > MAX_UPLOAD_BYTES) {
       throw new ImageTooLarge(
-        `The image is ${(value.size / 1024 / 1024).toFixed(1)} MiB; the limit is 10 MiB.`,
+        `The image is ${(value.size / 1024 / 1024).toFixed(1)} MiB; the limit is ${MAX_UPLOAD_IN_WORDS}.`,
       );
     }
   }
@@ -54,12 +67,16 @@ function describe(error: z.ZodError): string {
 }
 
 /** Creates a job. For an upload it returns the presigned POST the browser sends the file with. */
-export async function createJob(ownerId: string, input: CreateJob, now = Date.now()) {
+export async function createJob(
+  ownerId: string,
+  input: CreateJob,
+  now = Date.now(),
+): Promise<CreatedJob> {
   const id = Job.newId();
   const options = {
     variations: input.variations,
     strength: input.strength,
-    seed: input.seed ?? randomInt(0, 0xffffffff),
+    seed: input.seed ?? randomInt(0, MAX_SEED),
     style: input.style ?? DEFAULT_STYLE,
   };
   const key = Storage.inputKey(id);
@@ -83,7 +100,7 @@ export async function createJob(ownerId: string, input: CreateJob, now = Date.no
       options,
       inputKey: key,
       inputContentType: contentType,
-      uploadExpiresAt: now + Upload.UPLOAD_EXPIRY_SECONDS * 1000,
+      uploadExpiresAt: now + UPLOAD_EXPIRY_SECONDS * 1000,
       parent: { jobId: source.id, variation: variation?.index },
     });
     await Storage.copy(
@@ -102,7 +119,7 @@ export async function createJob(ownerId: string, input: CreateJob, now = Date.no
     options,
     inputKey: key,
     inputContentType: input.contentType,
-    uploadExpiresAt: now + Upload.UPLOAD_EXPIRY_SECONDS * 1000,
+    uploadExpiresAt: now + UPLOAD_EXPIRY_SECONDS * 1000,
   });
   const upload = await Upload.presign({
     bucket: uploads,
@@ -153,9 +170,6 @@ export async function view(job: Job.JobItem): Promise<JobView> {
   };
 }
 
-/** Longest a client may ask the API to hold a request open (API Gateway allows 30 s). */
-export const MAX_WAIT_SECONDS = 25;
-
 /**
  * Returns the owner's job once its status differs from when the request arrived, it is finished,
  * or `waitSeconds` pass. One long request instead of many short polls.
@@ -189,12 +203,10 @@ export async function deleteJob(ownerId: string, id: string): Promise<void> {
   const job = await Job.getOwned(id, ownerId);
   if (!job) throw new NotFound();
   const { uploads, outputs } = Storage.buckets();
-  await Storage.purge(uploads, `${Storage.UPLOAD_PREFIX}${id}/`);
-  await Storage.purge(outputs, `${Storage.OUTPUT_PREFIX}${id}/`);
+  await Storage.purge(uploads, `${UPLOAD_PREFIX}${id}/`);
+  await Storage.purge(outputs, `${OUTPUT_PREFIX}${id}/`);
   await Job.remove(id);
 }
-
-export { CreateFrom };
 
 export const isOwnerToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
 

@@ -1,9 +1,9 @@
 /**
  * The AWS clients ArtAI shares. Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>`
- * variables, so the same code talks to AWS or to the local stack. Path-style S3 addressing works on
+ * variables, so the same code talks to whatever endpoint those name. Path-style S3 addressing works on
  * both, which keeps presigned URLs identical in shape everywhere.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -22,6 +22,21 @@ export const s3 = () => {
 export const dynamo = () => {
   dynamoClient ??= new DynamoDBClient({});
   return dynamoClient;
+};
+
+/**
+ * Whether a DynamoDB write failed because its condition did not hold: the SDK's own
+ * `ConditionalCheckFailedException`, or ElectroDB's error wrapping it (as its `cause`, or in its
+ * message). Every conditional write in core tells "someone else got there first" apart this way.
+ */
+export const isConditionFailed = (error: unknown): boolean => {
+  const e = error as { name?: string; message?: unknown; cause?: unknown } | undefined;
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    e?.name === "ConditionalCheckFailedException" ||
+    String(e?.message).includes("conditional request failed") ||
+    (e?.cause !== undefined && isConditionFailed(e.cause))
+  );
 };
 
 /** SageMaker answers within 60 s or not at all; the socket waits a little longer than that. */

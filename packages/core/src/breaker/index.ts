@@ -4,8 +4,8 @@
  * creation; when the alarm returns to OK the flag is cleared. Reads are never paused. Whether a
  * stage has a breaker at all is decided by subscribing (or not) the handler to the alarm topic.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { z } from "zod";
+import { isConditionFailed } from "../aws/index.ts";
 import { Paused } from "../errors/index.ts";
 import { log } from "../log/index.ts";
 import { BreakerEntity } from "./entity.ts";
@@ -78,11 +78,7 @@ export async function apply(notification: AlarmNotification): Promise<boolean> {
       )
       .go();
   } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as { name?: string })?.name === "ConditionalCheckFailedException" ||
-      String((error as Error)?.message).includes("conditional request failed")
-    ) {
+    if (isConditionFailed(error)) {
       log.info("ignoring an alarm notification older than the one applied", {
         alarmName: notification.AlarmName,
         state: notification.NewStateValue,

@@ -1,20 +1,13 @@
-/**
- * The edge: ArtAI's API sits behind CloudFront, which carries the WAF and the site's domain. API
- * Gateway also answers on its own `execute-api` address, which skips both, and there a client could
- * claim any address to the rate limiter. So CloudFront's viewer-request function stamps every
- * request with two headers the client cannot set (it overwrites them): the `EdgeSecret` that only
- * CloudFront and the API know, and the viewer's address. The API answers only requests carrying
- * the secret, and reads the viewer's address only from those. The local stack's front does the
- * same with its own secret.
- */
+/** The API's side of the edge's stamp: why there is one, and how, in docs/api.md#the-edge. */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Resource } from "sst";
+import { EDGE_HEADERS } from "../contract/index.ts";
 import { AppError } from "../errors/index.ts";
 
 /** Set by the edge to the `EdgeSecret`; anything a client sends in it is overwritten. */
-export const SECRET_HEADER = "x-artai-edge";
+export const SECRET_HEADER = EDGE_HEADERS.secret;
 /** Set by the edge to the address the viewer connected from. */
-export const VIEWER_HEADER = "x-artai-viewer";
+export const VIEWER_HEADER = EDGE_HEADERS.viewer;
 
 /** A request that reached the API without passing through the site's edge. */
 export class NotThroughEdge extends AppError {

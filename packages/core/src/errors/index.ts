@@ -1,9 +1,12 @@
+import { MAX_UPLOAD_IN_WORDS } from "../contract/index.ts";
+
 /**
  * ArtAI's typed errors. `code` is stable and is what clients and the UI switch on; `message` is
  * written for the person who sees it. Anything else worth logging goes in `cause`.
  */
 export class AppError extends Error {
   constructor(
+    /** One of the contract's `ERROR_CODES`, or a code the model container answered with. */
     readonly code: string,
     message: string,
     readonly status = 400,
@@ -13,7 +16,7 @@ export class AppError extends Error {
     this.name = code;
   }
 
-  toJSON() {
+  toJSON(): { code: string; message: string } {
     return { code: this.code, message: this.message };
   }
 }
@@ -32,7 +35,7 @@ export class UnsupportedFormat extends AppError {
 }
 
 export class ImageTooLarge extends AppError {
-  constructor(message = "The image is larger than 10 MiB.") {
+  constructor(message = `The image is larger than ${MAX_UPLOAD_IN_WORDS}.`) {
     super("ImageTooLarge", message, 400);
   }
 }
@@ -69,6 +72,17 @@ export class Paused extends AppError {
     message = "New jobs are paused for a while because ArtAI is unusually busy. Your existing jobs still work.",
   ) {
     super("Paused", message, 503);
+  }
+}
+
+/** Refused because the owner already has as many unfinished jobs as allowed. */
+export class TooManyOpenJobs extends AppError {
+  constructor(readonly limit: number) {
+    super(
+      "TooManyOpenJobs",
+      `You already have ${limit} images waiting or being processed. Wait for one to finish, then try again.`,
+      429,
+    );
   }
 }
 

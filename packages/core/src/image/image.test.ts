@@ -1,6 +1,6 @@
+import { gpsTaggedJpeg, photo, pixelBomb } from "@artai/test-images";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { gpsTaggedJpeg, photo, pixelBomb } from "../../test/images.ts";
 import { AppError } from "../errors/index.ts";
 import { MODEL_LONG_SIDE, prepare, sniff, trailingBytes } from "./index.ts";
 

@@ -4,14 +4,11 @@
  * and a low pixel limit, then hands the model a clean, metadata-free PNG no larger than it needs.
  */
 import sharp, { type Metadata } from "sharp";
+import { type ContentType, MAX_INPUT_PIXELS, MAX_PIXELS_IN_WORDS } from "../contract/index.ts";
 import { CorruptImage, TooManyPixels, UnsupportedFormat } from "../errors/index.ts";
 
-/** 25 megapixels: a 6000×4000 camera photo passes; decompression bombs do not. */
-export const MAX_INPUT_PIXELS = 25_000_000;
 /** The model works at up to 1024 px on the long side, so nothing larger is sent to it. */
 export const MODEL_LONG_SIDE = 1024;
-
-export type ImageType = "image/png" | "image/jpeg" | "image/webp";
 
 // Every libvips loader is blocked but the three ArtAI accepts; this is process-wide and permanent.
 sharp.block({ operation: ["VipsForeignLoad"] });
@@ -20,7 +17,7 @@ sharp.unblock({
 });
 
 /** The type the bytes say they are, whatever the file name or declared type says. */
-export function sniff(bytes: Uint8Array): ImageType | undefined {
+export function sniff(bytes: Uint8Array): ContentType | undefined {
   const at = (offset: number, ...values: number[]) =>
     values.every((value, i) => bytes[offset + i] === value);
   if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
@@ -40,7 +37,7 @@ export function sniff(bytes: Uint8Array): ImageType | undefined {
  * (a motion photo's video). Only the first image is ever decoded, and none of it reaches the
  * variations.
  */
-export function trailingBytes(bytes: Buffer, type: ImageType): number {
+export function trailingBytes(bytes: Buffer, type: ContentType): number {
   let end =
     type === "image/png" ? pngEnd(bytes) : type === "image/jpeg" ? jpegEnd(bytes) : webpEnd(bytes);
   if (end < 0 || end > bytes.length) return -1;
@@ -128,7 +125,7 @@ function jpegEnd(bytes: Buffer, start = 0): number {
   return -1;
 }
 
-const NAMES: Record<ImageType, string> = {
+const NAMES: Record<ContentType, string> = {
   "image/png": "PNG",
   "image/jpeg": "JPEG",
   "image/webp": "WebP",
@@ -138,7 +135,7 @@ export interface PreparedImage {
   png: Buffer;
   width: number;
   height: number;
-  original: { type: ImageType; width: number; height: number };
+  original: { type: ContentType; width: number; height: number };
 }
 
 /**
@@ -152,7 +149,7 @@ export async function prepare(bytes: Buffer, declared: string): Promise<Prepared
   }
   if (type !== declared) {
     throw new UnsupportedFormat(
-      `The file was sent as ${NAMES[declared as ImageType] ?? declared} but it is a ${NAMES[type]} image.`,
+      `The file was sent as ${NAMES[declared as ContentType] ?? declared} but it is a ${NAMES[type]} image.`,
     );
   }
   const trailing = trailingBytes(bytes, type);
@@ -173,7 +170,7 @@ export async function prepare(bytes: Buffer, declared: string): Promise<Prepared
   const height = metadata.height ?? 0;
   if (width * height > MAX_INPUT_PIXELS) {
     throw new TooManyPixels(
-      `The image is ${width}×${height} pixels; ArtAI accepts up to ${MAX_INPUT_PIXELS / 1e6} megapixels.`,
+      `The image is ${width}×${height} pixels; ArtAI accepts up to ${MAX_PIXELS_IN_WORDS}.`,
     );
   }
 

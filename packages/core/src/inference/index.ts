@@ -9,8 +9,8 @@ import {
 } from "@aws-sdk/client-sagemaker-runtime";
 import { Resource } from "sst";
 import { sagemaker } from "../aws/index.ts";
+import type { JobOptions } from "../contract/index.ts";
 import { AppError, Retryable } from "../errors/index.ts";
-import type { Options } from "../job/index.ts";
 
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
@@ -61,7 +61,7 @@ function containerError(error: unknown): { status?: number; code?: string; messa
     }
     return { status: e.OriginalStatusCode, ...body };
   }
-  // The container reached directly (as `sst dev` does with the local model): the SDK names the
+  // The container reached directly, without SageMaker in between: the SDK names the
   // error after the body's `code`.
   return { status: e.$metadata?.httpStatusCode, code: e.name, message: e.message };
 }
@@ -70,7 +70,7 @@ function containerError(error: unknown): { status?: number; code?: string; messa
  * Asks the model for variations of `png`. A refusal by the model (a bad image) becomes an
  * `AppError` that fails the job; anything else (busy, down, slow) is `Retryable`.
  */
-export async function vary(png: Buffer, options: Options): Promise<InferenceResult> {
+export async function vary(png: Buffer, options: JobOptions): Promise<InferenceResult> {
   if (png.length > MAX_PAYLOAD_BYTES) {
     throw new AppError("ImageTooLarge", "The prepared image is over the model's 6 MB limit.");
   }

@@ -1,12 +1,7 @@
 import { Entity } from "electrodb";
 import { Resource } from "sst";
 import { dynamo } from "../aws/index.ts";
-import { DEFAULT_STYLE, STYLE_IDS } from "../contract/index.ts";
-
-export const STATUSES = ["queued", "processing", "succeeded", "failed"] as const;
-export type Status = (typeof STATUSES)[number];
-export const STRENGTHS = ["subtle", "strong"] as const;
-export type Strength = (typeof STRENGTHS)[number];
+import { DEFAULT_STYLE, STATUSES, STRENGTHS, STYLE_IDS } from "../contract/index.ts";
 
 const now = () => new Date().toISOString();
 

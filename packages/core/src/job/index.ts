@@ -1,16 +1,16 @@
 /**
  * Jobs: create, read, list and move through `queued → processing → succeeded | failed`.
  * Every transition is a conditional write, so duplicate or late deliveries can never move a job
- * backwards or make a second set of outputs (the local DynamoDB has no transactions, and none are
- * needed).
+ * backwards or make a second set of outputs; no transaction is needed.
  */
 import { randomBytes } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import type { Style } from "../contract/index.ts";
-import { JobEntity, type JobItem, type Status, type Strength } from "./entity.ts";
+import { isConditionFailed } from "../aws/index.ts";
+import { isTerminal, type JobOptions, type Status } from "../contract/index.ts";
+import { JobEntity, type JobItem } from "./entity.ts";
 
-export type { JobItem, Status, Strength } from "./entity.ts";
-export { STATUSES, STRENGTHS } from "./entity.ts";
+export type { Status } from "../contract/index.ts";
+export type { JobItem } from "./entity.ts";
+export { isTerminal };
 
 let entity: ReturnType<typeof JobEntity> | undefined;
 const jobs = () => {
@@ -18,18 +18,8 @@ const jobs = () => {
   return entity;
 };
 
-export const TERMINAL: readonly Status[] = ["succeeded", "failed"];
-export const isTerminal = (status: Status) => TERMINAL.includes(status);
-
 /** 128 random bits, URL-safe: ids are unguessable, so knowing one is the only way to ask for it. */
 export const newId = () => randomBytes(16).toString("base64url");
-
-export interface Options {
-  variations: number;
-  strength: Strength;
-  seed: number;
-  style: Style;
-}
 
 export interface Output {
   index: number;
@@ -44,7 +34,7 @@ export interface Output {
 export async function create(input: {
   id: string;
   ownerId: string;
-  options: Options;
+  options: JobOptions;
   inputKey: string;
   inputContentType: string;
   uploadExpiresAt: number;
@@ -110,18 +100,23 @@ export async function countByOwner(
   return count;
 }
 
+/**
+ * The timestamps of every job that entered `status` after `since` (ISO): what the status page's
+ * latency figures are made of.
+ */
+export async function listChangedSince(status: Status, since: string) {
+  const result = await jobs()
+    .query.byStatus({ status })
+    .gt({ updatedAt: since })
+    .go({ pages: "all", attributes: ["createdAt", "startedAt", "finishedAt"] });
+  return result.data;
+}
+
 /** Jobs in `status` whose last change is older than `before` (ISO), oldest first. */
 export async function listStale(status: Status, before: string, limit = 100): Promise<JobItem[]> {
   const result = await jobs().query.byStatus({ status }).lt({ updatedAt: before }).go({ limit });
   return result.data;
 }
-
-/** A failed condition, whether the SDK's own error or ElectroDB's wrapper around it. */
-const conditionFailed = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string })?.name === "ConditionalCheckFailedException" ||
-  ((error as { cause?: unknown })?.cause !== undefined &&
-    conditionFailed((error as { cause?: unknown }).cause));
 
 /** Runs a conditional write: `true` if it applied, `false` if its condition did not hold. */
 async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
@@ -129,7 +124,7 @@ async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
     await write();
     return true;
   } catch (error) {
-    if (conditionFailed(error)) return false;
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }
@@ -162,7 +157,7 @@ export async function claim(
       .go({ response: "all_new" });
     return result.data as JobItem;
   } catch (error) {
-    if (conditionFailed(error)) return undefined;
+    if (isConditionFailed(error)) return undefined;
     throw error;
   }
 }

@@ -6,16 +6,14 @@
  * share no memory. Each bucket is kept in its "virtual scheduling" form (GCRA): one number, the
  * time at which the bucket will be full again (`tat`). Taking a token is one conditional
  * `UpdateItem` (two when the bucket had filled up), so concurrent requests from one address can
- * never both spend the last token, and no transaction is needed (the local DynamoDB has none).
+ * never both spend the last token, and no transaction is needed.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { Entity } from "electrodb";
-import { Resource } from "sst";
-import { dynamo } from "../aws/index.ts";
-import { AppError, RateLimited } from "../errors/index.ts";
+import { isConditionFailed } from "../aws/index.ts";
+import { RateLimited, TooManyOpenJobs } from "../errors/index.ts";
 import * as Job from "../job/index.ts";
+import { type ACTIONS, BucketEntity } from "./entity.ts";
 
-export type Action = "create" | "read";
+export type Action = (typeof ACTIONS)[number];
 
 export interface Limits {
   /** Job creations per minute per client address (`ARTAI_LIMIT_CREATES_PER_MINUTE`, default 60). */
@@ -38,51 +36,11 @@ export const limits = (): Limits => ({
   openJobsPerOwner: positive("ARTAI_LIMIT_OPEN_JOBS", 10),
 });
 
-/** Refused because the owner already has as many unfinished jobs as allowed. */
-export class TooManyOpenJobs extends AppError {
-  constructor(readonly limit: number) {
-    super(
-      "TooManyOpenJobs",
-      `You already have ${limit} images waiting or being processed. Wait for one to finish, then try again.`,
-      429,
-    );
-  }
-}
-
-const BucketEntity = () =>
-  new Entity(
-    {
-      model: { entity: "ratebucket", version: "1", service: "artai" },
-      attributes: {
-        action: { type: ["create", "read"] as const, required: true, readOnly: true },
-        client: { type: "string", required: true, readOnly: true },
-        /** Epoch ms at which the bucket is full again; it never lags behind "now" by more than a refill. */
-        tat: { type: "number", required: true },
-        /** Epoch seconds after which the item is useless (a TTL attribute where the table has one). */
-        expiresAt: { type: "number" },
-      },
-      indexes: {
-        byClient: {
-          pk: { field: "pk", composite: ["action", "client"] },
-          sk: { field: "sk", composite: [] },
-        },
-      },
-    },
-    { table: Resource.Jobs.name, client: dynamo() },
-  );
-
 let buckets: ReturnType<typeof BucketEntity> | undefined;
 const table = () => {
   buckets ??= BucketEntity();
   return buckets;
 };
-
-/** A failed condition, whether the SDK's own error or ElectroDB's wrapper around it. */
-const conditionFailed = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string })?.name === "ConditionalCheckFailedException" ||
-  ((error as { cause?: unknown })?.cause !== undefined &&
-    conditionFailed((error as { cause?: unknown }).cause));
 
 /**
  * Takes one token from `client`'s bucket for `action`, or throws `RateLimited` with the number of
@@ -105,7 +63,7 @@ export async function take(client: string, action: Action, now = Date.now()): Pr
       .go({ response: "none" });
     return;
   } catch (error) {
-    if (!conditionFailed(error)) throw error;
+    if (!isConditionFailed(error)) throw error;
   }
   try {
     // A bucket that is partly spent: spend one more token if one is left.
@@ -117,7 +75,7 @@ export async function take(client: string, action: Action, now = Date.now()): Pr
       .go({ response: "none" });
     return;
   } catch (error) {
-    if (!conditionFailed(error)) throw error;
+    if (!isConditionFailed(error)) throw error;
   }
   const current = await table().get(key).go({ consistent: true });
   const tat = current.data?.tat ?? now;

@@ -2,7 +2,7 @@
  * ArtAI's operational numbers. Application metrics (jobs created, succeeded, failed, and job
  * duration) go out as CloudWatch embedded metric format through Powertools Metrics: one JSON line
  * on stdout, which Lambda's log pipeline turns into CloudWatch metrics and which reads just as
- * well in a local terminal. `status()` gathers what the operators' status page shows from the
+ * well in a terminal. `status()` gathers what the operators' status page shows from the
  * same AWS APIs everywhere: CloudWatch `GetMetricData`, SQS `GetQueueAttributes` and the Jobs table.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -16,16 +16,19 @@ import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
 import { sqs } from "../aws/index.ts";
 import * as Breaker from "../breaker/index.ts";
-import { JobEntity } from "../job/entity.ts";
-import type { Percentiles, StatusView } from "./contract.ts";
+import {
+  type Percentiles,
+  type QueueDepth,
+  REQUEST_ALARM_THRESHOLD,
+  type StatusView,
+} from "../contract/index.ts";
+import * as Job from "../job/index.ts";
 import "./links.ts";
-
-export type { Percentiles, StatusView } from "./contract.ts";
 
 export const NAMESPACE = "ArtAI";
 
 let cloudwatchClient: CloudWatchClient | undefined;
-/** CloudWatch, at `AWS_ENDPOINT_URL_CLOUDWATCH` when that is set (the local stack sets it). */
+/** CloudWatch, at `AWS_ENDPOINT_URL_CLOUDWATCH` when that is set. */
 const cloudwatch = () => {
   cloudwatchClient ??= new CloudWatchClient({});
   return cloudwatchClient;
@@ -57,8 +60,9 @@ export function jobFinished(
   metrics.publishStoredMetrics();
 }
 
-/** The 24-hour request count above which the alarm fires (infra declares the same number). */
-export const alarmThreshold = () => Number(process.env.ARTAI_ALARM_THRESHOLD ?? "10000");
+/** The 24-hour request count above which the alarm fires: `ARTAI_ALARM_THRESHOLD`, or the contract's. */
+export const alarmThreshold = () =>
+  Number(process.env.ARTAI_ALARM_THRESHOLD ?? String(REQUEST_ALARM_THRESHOLD));
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -177,7 +181,7 @@ async function requestsAndModel(apiId: string, now: number) {
   };
 }
 
-async function queueDepth(url: string) {
+async function queueDepth(url: string): Promise<QueueDepth> {
   const answer = await sqs().send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
@@ -198,15 +202,8 @@ async function queueDepth(url: string) {
 
 async function finishedJobs(now: number) {
   const since = new Date(now - DAY).toISOString();
-  const jobs = JobEntity();
   const [succeeded, failed] = await Promise.all(
-    (["succeeded", "failed"] as const).map(async (status) => {
-      const result = await jobs.query
-        .byStatus({ status })
-        .gt({ updatedAt: since })
-        .go({ pages: "all", attributes: ["createdAt", "startedAt", "finishedAt"] });
-      return result.data;
-    }),
+    (["succeeded", "failed"] as const).map((status) => Job.listChangedSince(status, since)),
   );
   const total: number[] = [];
   const processing: number[] = [];

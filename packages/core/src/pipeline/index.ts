@@ -3,7 +3,8 @@
  * store the variations → finish the job. Deliveries are at-least-once, so every step is safe to
  * repeat, and only failures worth retrying go back to the queue.
  */
-import { AppError, Retryable } from "../errors/index.ts";
+import { MAX_RECEIVE_COUNT, MAX_UPLOAD_BYTES, WORKER_TIMEOUT_SECONDS } from "../contract/index.ts";
+import { AppError, ImageTooLarge, Retryable } from "../errors/index.ts";
 import * as Image from "../image/index.ts";
 import * as Inference from "../inference/index.ts";
 import * as Job from "../job/index.ts";
@@ -11,15 +12,11 @@ import { type Logger, log } from "../log/index.ts";
 import * as Metrics from "../metrics/index.ts";
 import * as Queue from "../queue/index.ts";
 import * as Storage from "../storage/index.ts";
-import { MAX_UPLOAD_BYTES } from "../upload/index.ts";
 import { parseMessage, type S3Record } from "./events.ts";
 
 export { parseMessage } from "./events.ts";
+export { SWEEP_GRACE_MS, sweep } from "./sweep.ts";
 
-/** Deliveries before a message goes to the dead-letter queue (infra sets the same on the queue). */
-export const MAX_RECEIVE_COUNT = 5;
-/** How long the worker may run; the queue's visibility timeout is six times this. */
-export const WORKER_TIMEOUT_SECONDS = 120;
 /** A claim lasts as long as one worker run can. */
 export const LEASE_MS = WORKER_TIMEOUT_SECONDS * 1000;
 
@@ -41,7 +38,7 @@ export interface BatchResult {
 export async function processBatch(records: QueueRecord[]): Promise<BatchResult> {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of records) {
-    // One logger per record: where several batches run in one process (the local stack), keys
+    // One logger per record: where several batches run in one process, keys
     // appended for one job never reach another job's lines.
     const recordLog = log.createChild();
     recordLog.appendKeys({ messageId: record.messageId });
@@ -143,7 +140,7 @@ async function processUpload(record: S3Record, receiveCount: number, log: Logger
 async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
   const { uploads, outputs } = Storage.buckets();
   if ((record.s3.object.size ?? 0) > MAX_UPLOAD_BYTES) {
-    throw new AppError("ImageTooLarge", "The image is larger than 10 MiB.");
+    throw new ImageTooLarge();
   }
   let upload: Awaited<ReturnType<typeof Storage.read>>;
   try {
@@ -153,7 +150,7 @@ async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
     });
   } catch (error) {
     if (error instanceof RangeError) {
-      throw new AppError("ImageTooLarge", "The image is larger than 10 MiB.");
+      throw new ImageTooLarge();
     }
     if ((error as { name?: string }).name === "NoSuchKey") {
       throw new AppError("UploadMissing", "The uploaded image is no longer there.");
@@ -187,57 +184,4 @@ async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
       };
     }),
   );
-}
-
-/** How long past its upload deadline or lease a job may sit before the sweeper acts. */
-export const SWEEP_GRACE_MS = 60_000;
-
-/**
- * Finds jobs that can no longer finish on their own and ends them: uploads that never came fail
- * as `UploadExpired`; work whose delivery died is re-driven, or failed after the last attempt.
- */
-export async function sweep(
-  now = Date.now(),
-): Promise<{ expired: number; redriven: number; failed: number }> {
-  const counts = { expired: 0, redriven: 0, failed: 0 };
-  const before = new Date(now - SWEEP_GRACE_MS).toISOString();
-  for (const job of await Job.listStale("queued", before)) {
-    if (job.uploadExpiresAt + SWEEP_GRACE_MS >= now || job.startedAt) continue;
-    // The upload link has expired and no delivery ever started the job: either the image never
-    // came, or its notification was lost.
-    if (await Storage.exists(Storage.buckets().uploads, job.inputKey)) {
-      await Queue.redrive({ bucket: Storage.buckets().uploads, key: job.inputKey });
-      counts.redriven++;
-      continue;
-    }
-    const expired = await Job.fail(job.id, {
-      code: "UploadExpired",
-      message: "The image never arrived before the upload link expired. Please upload it again.",
-    });
-    if (expired) {
-      counts.expired++;
-      Metrics.jobFinished("failed", job, now);
-    }
-  }
-  for (const job of await Job.listStale("processing", before)) {
-    if ((job.leaseUntil ?? 0) + SWEEP_GRACE_MS >= now) continue;
-    if ((job.attempts ?? 0) >= MAX_RECEIVE_COUNT) {
-      const failed = await Job.fail(job.id, {
-        code: "ModelUnavailable",
-        message: "The image model did not answer in time after several tries. Please try again.",
-      });
-      if (failed) {
-        counts.failed++;
-        Metrics.jobFinished("failed", job, now);
-      }
-    } else if (await Job.release(job.id)) {
-      await Queue.redrive({
-        bucket: Storage.buckets().uploads,
-        key: job.inputKey,
-        versionId: job.inputVersionId,
-      });
-      counts.redriven++;
-    }
-  }
-  return counts;
 }

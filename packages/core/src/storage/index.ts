@@ -16,11 +16,12 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Resource } from "sst";
 import { s3 } from "../aws/index.ts";
-
-export const UPLOAD_PREFIX = "uploads/";
-export const OUTPUT_PREFIX = "outputs/";
-/** Image links expire quickly and name one object; clients re-read the job for fresh ones. */
-export const URL_EXPIRY_SECONDS = 15 * 60;
+import {
+  IMAGE_URL_EXPIRY_SECONDS,
+  JOB_ID_PATTERN,
+  OUTPUT_PREFIX,
+  UPLOAD_PREFIX,
+} from "../contract/index.ts";
 
 export const inputKey = (jobId: string) => `${UPLOAD_PREFIX}${jobId}/input`;
 
@@ -34,8 +35,9 @@ export const outputKey = (jobId: string, index: number, contentType: string) =>
 
 /** The job id an upload key belongs to, or `undefined` for keys ArtAI did not hand out. */
 export function jobIdFromInputKey(key: string): string | undefined {
-  const match = /^uploads\/([A-Za-z0-9_-]{22})\/input$/.exec(key);
-  return match?.[1];
+  if (!key.startsWith(UPLOAD_PREFIX) || !key.endsWith("/input")) return undefined;
+  const id = key.slice(UPLOAD_PREFIX.length, -"/input".length);
+  return JOB_ID_PATTERN.test(id) ? id : undefined;
 }
 
 /** S3 event keys are URL-encoded with `+` for spaces. */
@@ -92,7 +94,7 @@ export function signedUrl(bucket: string, key: string, contentType: string) {
   return getSignedUrl(
     s3(),
     new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentType: contentType }),
-    { expiresIn: URL_EXPIRY_SECONDS },
+    { expiresIn: IMAGE_URL_EXPIRY_SECONDS },
   );
 }
 

@@ -5,17 +5,12 @@
  */
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { s3 } from "../aws/index.ts";
-
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-export const UPLOAD_EXPIRY_SECONDS = 15 * 60;
-export const CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
-export type ContentType = (typeof CONTENT_TYPES)[number];
-
-export interface PresignedUpload {
-  url: string;
-  fields: Record<string, string>;
-  expiresAt: string;
-}
+import {
+  type ContentType,
+  MAX_UPLOAD_BYTES,
+  UPLOAD_EXPIRY_SECONDS,
+  type UploadTicket,
+} from "../contract/index.ts";
 
 /** A POST policy for exactly one key and content type, 1 B to 10 MiB, valid for 15 minutes. */
 export async function presign(input: {
@@ -23,7 +18,7 @@ export async function presign(input: {
   key: string;
   contentType: ContentType;
   now?: number;
-}): Promise<PresignedUpload> {
+}): Promise<UploadTicket> {
   const now = input.now ?? Date.now();
   const { url, fields } = await createPresignedPost(s3(), {
     Bucket: input.bucket,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_UPLOAD_BYTES, presign, UPLOAD_EXPIRY_SECONDS } from "./index.ts";
+import { MAX_UPLOAD_BYTES, UPLOAD_EXPIRY_SECONDS } from "../contract/index.ts";
+import { presign } from "./index.ts";
 
 describe("Upload.presign", () => {
   it("signs a POST policy that pins the key, the type, the size range and a 15-minute expiry", async () => {

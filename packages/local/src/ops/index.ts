@@ -6,6 +6,7 @@
  * metrics, and a CloudWatch API endpoint the status route reads them from.
  */
 import { join } from "node:path";
+import { REQUEST_ALARM_THRESHOLD } from "@artai/core/contract";
 import { type AlarmNotification, MetricAlarm } from "./alarm.ts";
 import { alarmBody, alarmSubject } from "./alarm-email.ts";
 import { startCloudWatchApi } from "./cloudwatch-api.ts";
@@ -19,8 +20,6 @@ export type { AlarmNotification } from "./alarm.ts";
 export { MetricAlarm } from "./alarm.ts";
 export { MetricStore } from "./metric-store.ts";
 
-/** The request alarm's threshold on AWS (infra/config.ts declares the same). */
-export const DEFAULT_ALARM_THRESHOLD = 10_000;
 export const ALARM_PERIOD_SECONDS = 86_400;
 /** The local HTTP API's id: the `ApiId` dimension of its `Count` metric. */
 export const LOCAL_API_ID = "local";
@@ -48,7 +47,7 @@ const envThreshold = () => {
   const value = Number(process.env.ARTAI_ALARM_THRESHOLD);
   return Number.isFinite(value) && value >= 0 && process.env.ARTAI_ALARM_THRESHOLD
     ? value
-    : DEFAULT_ALARM_THRESHOLD;
+    : REQUEST_ALARM_THRESHOLD;
 };
 const envBreaker = () => !/^(off|false|0|no)$/i.test(process.env.ARTAI_BREAKER ?? "on");
 

@@ -1,7 +1,7 @@
 "use client";
 
+import type { Variation } from "@artai/core/contract";
 import { useEffect, useId, useRef, useState } from "react";
-import type { Variation } from "@/lib/types.ts";
 import { Button, LineIcon } from "./ui.tsx";
 
 /**

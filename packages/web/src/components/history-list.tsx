@@ -1,21 +1,21 @@
 "use client";
 
+import { isTerminal, type JobView } from "@artai/core/contract";
 import Link from "next/link";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { ApiError, deleteJob, getJob, listJobs } from "@/lib/api.ts";
 import { formatRelative, shortId } from "@/lib/format.ts";
 import { explain } from "@/lib/messages.ts";
-import { isTerminal, type Job } from "@/lib/types.ts";
 import { LONG_POLL_SECONDS } from "@/lib/use-job.ts";
 import { Button, buttonStyles, Notice, Spinner } from "./ui.tsx";
 
-const statusStyles: Record<Job["status"], string> = {
+const statusStyles: Record<JobView["status"], string> = {
   queued: "bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200",
   processing: "bg-brand-100 text-brand-900 dark:bg-brand-900/60 dark:text-brand-100",
   succeeded: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100",
   failed: "bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-100",
 };
-const statusWords: Record<Job["status"], string> = {
+const statusWords: Record<JobView["status"], string> = {
   queued: "Queued",
   processing: "Processing",
   succeeded: "Done",
@@ -24,10 +24,10 @@ const statusWords: Record<Job["status"], string> = {
 
 /** The browser's jobs, newest first, each with a thumbnail and a delete. */
 export function HistoryList() {
-  const [jobs, setJobs] = useState<Job[] | null>(null);
+  const [jobs, setJobs] = useState<JobView[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [announcement, setAnnouncement] = useState("");
-  const [pending, setPending] = useState<Job | null>(null);
+  const [pending, setPending] = useState<JobView | null>(null);
   const [deleting, setDeleting] = useState(false);
   const loadedAt = useRef(0);
 
@@ -57,7 +57,7 @@ export function HistoryList() {
   // Unfinished jobs update in place: one long poll per unfinished job (at most three), so the list
   // costs a request per status change rather than a reload every few seconds.
   const pendingIds = (jobs ?? [])
-    .filter((job) => !isTerminal(job))
+    .filter((job) => !isTerminal(job.status))
     .slice(0, 3)
     .map((job) => job.id)
     .join(",");
@@ -70,7 +70,7 @@ export function HistoryList() {
           try {
             const next = await getJob(id, { wait: LONG_POLL_SECONDS, signal: controller.signal });
             setJobs((list) => list?.map((job) => (job.id === id ? next : job)) ?? null);
-            if (isTerminal(next)) return;
+            if (isTerminal(next.status)) return;
           } catch {
             failures += 1;
             await new Promise((resolve) => setTimeout(resolve, 2000 * 2 ** failures));
@@ -89,7 +89,7 @@ export function HistoryList() {
     }
   }, [load]);
 
-  async function confirmDelete(job: Job) {
+  async function confirmDelete(job: JobView) {
     setDeleting(true);
     try {
       await deleteJob(job.id);
@@ -206,7 +206,7 @@ export function HistoryList() {
   );
 }
 
-function Thumbnails({ job, onError }: { job: Job; onError: () => void }) {
+function Thumbnails({ job, onError }: { job: JobView; onError: () => void }) {
   const urls =
     job.variations.length > 0
       ? job.variations.slice(0, 4).map((v) => v.url)
@@ -246,10 +246,10 @@ function ConfirmDelete({
   onCancel,
   onConfirm,
 }: {
-  job: Job | null;
+  job: JobView | null;
   busy: boolean;
   onCancel: () => void;
-  onConfirm: (job: Job) => void;
+  onConfirm: (job: JobView) => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();

@@ -1,8 +1,8 @@
 "use client";
 
+import type { Percentiles, QueueDepth, StatusView } from "@artai/core/contract";
 import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from "react";
 import { StatusRequestsChart } from "./status-requests-chart.tsx";
-import type { Percentiles, QueueDepth, StatusView } from "./status-types.ts";
 import { Button, Notice, Spinner } from "./ui.tsx";
 
 const TOKEN_KEY = "artai-status-token";

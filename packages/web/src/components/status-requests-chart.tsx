@@ -1,7 +1,7 @@
 "use client";
 
+import type { StatusView } from "@artai/core/contract";
 import { useEffect, useRef } from "react";
-import type { StatusView } from "./status-types.ts";
 
 type Requests = NonNullable<StatusView["requests"]>;
 

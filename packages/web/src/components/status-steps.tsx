@@ -1,10 +1,9 @@
 "use client";
 
+import { isTerminal, type JobView } from "@artai/core/contract";
 import { useEffect, useState } from "react";
 import { serverNow } from "@/lib/api.ts";
 import { formatElapsed, formatElapsedWords } from "@/lib/format.ts";
-import type { Job } from "@/lib/types.ts";
-import { isTerminal } from "@/lib/types.ts";
 import { LineIcon } from "./ui.tsx";
 
 const steps = [
@@ -13,7 +12,7 @@ const steps = [
   { key: "done", label: "Done" },
 ] as const;
 
-function stepIndex(job: Job): number {
+function stepIndex(job: JobView): number {
   if (job.status === "queued") return 0;
   if (job.status === "processing") return 1;
   return 2;
@@ -32,8 +31,8 @@ function useNow(running: boolean): number {
 }
 
 /** Queued → Processing → Done, with the time the job has taken so far (or took). */
-export function StatusSteps({ job }: { job: Job }) {
-  const terminal = isTerminal(job);
+export function StatusSteps({ job }: { job: JobView }) {
+  const terminal = isTerminal(job.status);
   const now = useNow(!terminal);
   const end = terminal ? Date.parse(job.updatedAt) : Math.max(now, Date.parse(job.createdAt));
   const elapsed = end - Date.parse(job.createdAt);

@@ -1,4 +1,10 @@
-import type { Job, JobParent, JobRequestOptions, UploadTicket } from "./types.ts";
+import type {
+  CreatedJob,
+  CreateUploadRequest,
+  JobParent,
+  JobRequestOptions,
+  JobView,
+} from "@artai/core/contract";
 
 /** An API answer that was not a success, or a request that never reached the API. */
 export class ApiError extends Error {
@@ -93,14 +99,15 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
 }
 
 /** Creates a job for a new upload; the answer carries the presigned POST to send the file with. */
-export function createJob(
-  body: { contentType: string; size: number } & JobRequestOptions,
-): Promise<{ job: Job; upload: UploadTicket }> {
+export function createJob(body: CreateUploadRequest): Promise<Required<CreatedJob>> {
   return request("/api/jobs", { method: "POST", body: JSON.stringify(body) });
 }
 
 /** Creates a job from an earlier one: its input ("Vary again") or one of its variations ("Vary this"). */
-export function createJobFrom(from: JobParent, options: JobRequestOptions): Promise<{ job: Job }> {
+export function createJobFrom(
+  from: JobParent,
+  options: JobRequestOptions,
+): Promise<{ job: JobView }> {
   return request("/api/jobs", { method: "POST", body: JSON.stringify({ from, ...options }) });
 }
 
@@ -111,14 +118,14 @@ export function createJobFrom(from: JobParent, options: JobRequestOptions): Prom
 export function getJob(
   id: string,
   options: { wait?: number; signal?: AbortSignal } = {},
-): Promise<Job> {
+): Promise<JobView> {
   const query = options.wait ? `?wait=${options.wait}` : "";
   return request(`/api/jobs/${encodeURIComponent(id)}${query}`, { signal: options.signal });
 }
 
 /** The caller's jobs, newest first. */
-export async function listJobs(signal?: AbortSignal): Promise<Job[]> {
-  const { jobs } = await request<{ jobs: Job[] }>("/api/jobs", { signal });
+export async function listJobs(signal?: AbortSignal): Promise<JobView[]> {
+  const { jobs } = await request<{ jobs: JobView[] }>("/api/jobs", { signal });
   return jobs;
 }
 

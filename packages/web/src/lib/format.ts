@@ -1,8 +1,8 @@
-/** "2.4 MB", "830 KB": binary units, so the 10 MB limit (10 × 1024 × 1024 bytes) reads as it is enforced. */
+/** "2.4 MiB", "830 KiB": binary units, so sizes read in the units the 10 MiB limit is enforced in. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 /** "0:07", "1:02:03". */

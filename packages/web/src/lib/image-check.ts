@@ -1,10 +1,15 @@
+import {
+  type ContentType,
+  MAX_INPUT_PIXELS,
+  MAX_PIXELS_IN_WORDS,
+  MAX_UPLOAD_BYTES,
+  MAX_UPLOAD_IN_WORDS,
+} from "@artai/core/contract";
 import { formatBytes } from "./format.ts";
-import { MAX_BYTES, MAX_PIXELS } from "./limits.ts";
-import type { ImageType } from "./types.ts";
 
 export interface CheckedImage {
   file: File;
-  type: ImageType;
+  type: ContentType;
   width: number;
   height: number;
   previewUrl: string;
@@ -22,7 +27,7 @@ export type CheckResult =
  * The type from the file's first bytes. Browsers guess `File.type` from the name (and leave it empty
  * for pasted data), so the bytes are the honest answer.
  */
-export function sniffType(head: Uint8Array): ImageType | null {
+export function sniffType(head: Uint8Array): ContentType | null {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
   if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
@@ -51,11 +56,11 @@ export async function checkImage(file: File): Promise<CheckResult> {
       message: `“${file.name || "That file"}” isn't a PNG, JPEG or WebP image. Choose a photo or picture in one of those formats.`,
     };
   }
-  if (file.size > MAX_BYTES) {
+  if (file.size > MAX_UPLOAD_BYTES) {
     return {
       ok: false,
       code: "ImageTooLarge",
-      message: `“${file.name || "That image"}” is ${formatBytes(file.size)}. The limit is 10 MB, so try a smaller or more compressed copy.`,
+      message: `“${file.name || "That image"}” is ${formatBytes(file.size)}. The limit is ${MAX_UPLOAD_IN_WORDS}, so try a smaller or more compressed copy.`,
     };
   }
   if (file.size === 0) {
@@ -74,12 +79,12 @@ export async function checkImage(file: File): Promise<CheckResult> {
     };
   }
   const { width, height } = size;
-  if (width * height > MAX_PIXELS) {
+  if (width * height > MAX_INPUT_PIXELS) {
     URL.revokeObjectURL(previewUrl);
     return {
       ok: false,
       code: "TooManyPixels",
-      message: `This image is ${width} × ${height} pixels (${((width * height) / 1e6).toFixed(1)} megapixels). ArtAI takes up to 25 megapixels (a 6000 × 4000 photo fits) — resize it and try again.`,
+      message: `This image is ${width} × ${height} pixels (${((width * height) / 1e6).toFixed(1)} megapixels). ArtAI takes up to ${MAX_PIXELS_IN_WORDS} (a 6000 × 4000 photo fits) — resize it and try again.`,
     };
   }
   return { ok: true, image: { file, type, width, height, previewUrl } };

@@ -1,8 +1,8 @@
+import { MAX_UPLOAD_BYTES } from "@artai/core/contract";
 import { describe, expect, it } from "vitest";
 import { clockOffset, parseRetryAfter } from "./api.ts";
 import { formatBytes, formatElapsed, formatElapsedWords, randomSeed } from "./format.ts";
 import { sniffType } from "./image-check.ts";
-import { MAX_BYTES } from "./limits.ts";
 import { explain } from "./messages.ts";
 import { parseStoreError } from "./upload.ts";
 
@@ -115,10 +115,10 @@ describe("parseRetryAfter", () => {
 });
 
 describe("formatting", () => {
-  it("shows sizes in the same units as the 10 MB limit", () => {
-    expect(formatBytes(MAX_BYTES)).toBe("10.0 MB");
-    expect(formatBytes(11 * 1024 * 1024)).toBe("11.0 MB");
-    expect(formatBytes(120_000)).toBe("117 KB");
+  it("shows sizes in the same units as the 10 MiB limit", () => {
+    expect(formatBytes(MAX_UPLOAD_BYTES)).toBe("10.0 MiB");
+    expect(formatBytes(11 * 1024 * 1024)).toBe("11.0 MiB");
+    expect(formatBytes(120_000)).toBe("117 KiB");
     expect(formatBytes(12)).toBe("12 bytes");
   });
 

@@ -1,4 +1,9 @@
-import { LIMITS_IN_WORDS } from "./limits.ts";
+import {
+  LIMITS_IN_WORDS,
+  MAX_PIXELS_IN_WORDS,
+  MAX_UPLOAD_IN_WORDS,
+  UPLOAD_EXPIRY_IN_WORDS,
+} from "@artai/core/contract";
 
 export interface Explanation {
   title: string;
@@ -19,14 +24,13 @@ export function explain(code: string, options: { retryAfter?: number } = {}): Ex
     case "ImageTooLarge":
       return {
         title: "That file is too large",
-        detail: `The limit is 10 MB. Try a smaller or more compressed copy. Accepted: ${LIMITS_IN_WORDS}`,
+        detail: `The limit is ${MAX_UPLOAD_IN_WORDS}. Try a smaller or more compressed copy. Accepted: ${LIMITS_IN_WORDS}`,
         retry: "new-image",
       };
     case "TooManyPixels":
       return {
         title: "That image has too many pixels",
-        detail:
-          "ArtAI takes images up to 25 megapixels (a 6000 × 4000 photo fits). Resize it and try again.",
+        detail: `ArtAI takes images up to ${MAX_PIXELS_IN_WORDS} (a 6000 × 4000 photo fits). Resize it and try again.`,
         retry: "new-image",
       };
     case "CorruptImage":
@@ -45,8 +49,7 @@ export function explain(code: string, options: { retryAfter?: number } = {}): Ex
     case "UploadExpired":
       return {
         title: "The upload link expired",
-        detail:
-          "Upload links last 15 minutes and this one ran out before the image arrived. Try again to get a fresh one.",
+        detail: `Upload links last ${UPLOAD_EXPIRY_IN_WORDS} and this one ran out before the image arrived. Try again to get a fresh one.`,
         retry: "same",
       };
     case "RateLimited":

@@ -1,4 +1,4 @@
-import type { UploadTicket } from "./types.ts";
+import type { UploadTicket } from "@artai/core/contract";
 
 export interface UploadProgress {
   loaded: number;

@@ -1,14 +1,19 @@
 "use client";
 
+import {
+  IMAGE_URL_EXPIRY_SECONDS,
+  isTerminal,
+  type JobView,
+  MAX_WAIT_SECONDS,
+} from "@artai/core/contract";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, getJob, listJobs } from "./api.ts";
-import { isTerminal, type Job } from "./types.ts";
 import { whenOnline } from "./use-online.ts";
 
-/** How long the API may hold one long-poll request (it allows up to 25 s, inside API Gateway's 30 s). */
-export const LONG_POLL_SECONDS = 25;
-/** Image links are presigned for at most 15 minutes; refresh the job well before they lapse. */
-const IMAGE_URL_TTL_MS = 10 * 60 * 1000;
+/** Each long poll asks the API to hold the request as long as it may. */
+export const LONG_POLL_SECONDS = MAX_WAIT_SECONDS;
+/** Refresh a finished job's image links five minutes before they lapse. */
+const IMAGE_URL_TTL_MS = (IMAGE_URL_EXPIRY_SECONDS - 5 * 60) * 1000;
 
 export type Connection = "ok" | "offline" | "retrying";
 
@@ -29,21 +34,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * is a long poll the API holds until the status changes, so a whole job costs a handful of requests.
  * Lost connections back off (1 s, 2 s, 4 s … 30 s) and resume as soon as the browser is online again.
  */
+const finished = (job: JobView) => isTerminal(job.status);
+
 export function useJob(id: string) {
-  const [job, setJob] = useState<Job | null>(null);
+  const [job, setJob] = useState<JobView | null>(null);
   const [fatal, setFatal] = useState<ApiError | null>(null);
   const [connection, setConnection] = useState<Connection>("ok");
   const [generation, setGeneration] = useState(0);
   const fetchedAt = useRef(0);
-  const jobRef = useRef<Job | null>(null);
+  const jobRef = useRef<JobView | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` restarts the loop on purpose
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
     let failures = 0;
-    let current: Job | null = null;
-    const accept = (next: Job) => {
+    let current: JobView | null = null;
+    const accept = (next: JobView) => {
       current = next;
       jobRef.current = next;
       fetchedAt.current = Date.now();
@@ -54,9 +61,9 @@ export function useJob(id: string) {
     (async () => {
       while (!signal.aborted) {
         try {
-          const wait = current && !isTerminal(current) ? LONG_POLL_SECONDS : undefined;
+          const wait = current && !finished(current) ? LONG_POLL_SECONDS : undefined;
           accept(await getJob(id, { wait, signal }));
-          if (current && isTerminal(current)) {
+          if (current && finished(current)) {
             // Finished: nothing changes any more, except that image links expire. Refresh them
             // before they do, but only while someone is looking.
             await sleep(IMAGE_URL_TTL_MS, signal);
@@ -103,7 +110,7 @@ export function useJob(id: string) {
   }, []);
 
   /** The job with image links young enough to fetch now; re-reads it when they may have expired. */
-  const fresh = useCallback(async (): Promise<Job> => {
+  const fresh = useCallback(async (): Promise<JobView> => {
     const known = jobRef.current;
     if (known && Date.now() - fetchedAt.current < IMAGE_URL_TTL_MS) return known;
     const next = await getJob(id);
@@ -118,19 +125,19 @@ export function useJob(id: string) {
 
 export interface Lineage {
   /** Oldest first, ending with the job's direct parent. */
-  ancestors: Job[];
+  ancestors: JobView[];
   /** The parent job id when the parent is no longer in history (deleted). */
   missingParent: string | null;
   /** Jobs made from this one, newest first. */
-  children: Job[];
+  children: JobView[];
 }
 
 /** Where a job came from and what was made from it, from one read of the caller's history. */
-export function useLineage(job: Job | null): Lineage | null {
+export function useLineage(job: JobView | null): Lineage | null {
   const [lineage, setLineage] = useState<Lineage | null>(null);
   const jobId = job?.id;
   const parentId = job?.parent?.jobId;
-  const terminal = job ? isTerminal(job) : false;
+  const terminal = job ? isTerminal(job.status) : false;
 
   useEffect(() => {
     if (!jobId || (!parentId && !terminal)) return;
@@ -138,7 +145,7 @@ export function useLineage(job: Job | null): Lineage | null {
     listJobs(controller.signal)
       .then((jobs) => {
         const byId = new Map(jobs.map((j) => [j.id, j]));
-        const ancestors: Job[] = [];
+        const ancestors: JobView[] = [];
         let missingParent: string | null = null;
         let cursor = byId.get(jobId)?.parent?.jobId ?? parentId;
         const seen = new Set<string>([jobId]);

@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { WEB_DIR } from "@artai/local/web";
 import { chromium } from "playwright-core";
-import { WEB_DIR } from "../src/web.ts";
 import { runNode } from "./children.ts";
 import { type Summary, summarize } from "./stats.ts";
 

@@ -21,9 +21,9 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startModel } from "../src/model.ts";
-import { REPO_ROOT, startStack } from "../src/stack.ts";
-import { Browser } from "../test/helpers.ts";
+import { Browser } from "@artai/local/client";
+import { startModel } from "@artai/local/model";
+import { REPO_ROOT, startStack } from "@artai/local/stack";
 import { type ApiResults, benchApi } from "./api.ts";
 import { runNode } from "./children.ts";
 import { benchGrowth, type GrowthResults } from "./growth.ts";

@@ -4,7 +4,7 @@
  * stack this way so that it can be killed outright, as a machine or a Lambda host dies.
  * Environment: ARTAI_DATA_DIR (required), plus anything the application reads.
  */
-import { NAMES, startStack } from "../src/stack.ts";
+import { NAMES, startStack } from "./stack.ts";
 
 const dataDir = process.env.ARTAI_DATA_DIR;
 if (!dataDir) throw new Error("set ARTAI_DATA_DIR");

@@ -4,9 +4,10 @@
  * photo-like detail everywhere, not a smooth upscale that would compress to almost nothing).
  */
 import { readFileSync } from "node:fs";
+import { PHOTOS } from "@artai/test-images";
 import sharp, { type OverlayOptions, type Sharp } from "sharp";
 
-export const SOURCE = new URL("../test/fixtures/tissue-sample.jpg", import.meta.url);
+export const SOURCE = PHOTOS.tissueSample;
 
 export interface Photo {
   label: string;

@@ -1,4 +1,7 @@
-/** Test images made on the fly, so every case is exactly the file it claims to be. */
+/**
+ * Images made on the fly, so every case is exactly the file it claims to be: photo-like gradients,
+ * flat colour, a JPEG with GPS EXIF, and a decompression bomb.
+ */
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
 
@@ -15,6 +18,18 @@ export function photo(width: number, height: number, format: "png" | "jpeg" | "w
     }
   }
   return sharp(data, { raw: { width, height, channels } }).toFormat(format).toBuffer();
+}
+
+/** One flat colour, `width`×`height`: large in pixels, tiny in bytes. */
+export function flat(
+  width: number,
+  height: number,
+  format: "png" | "jpeg" | "webp" = "png",
+  background = "#88aacc",
+) {
+  return sharp({ create: { width, height, channels: 3, background } })
+    .toFormat(format)
+    .toBuffer();
 }
 
 /** A JPEG carrying EXIF with GPS coordinates. */

@@ -1,6 +1,6 @@
 /**
  * `pnpm test:load`: a bounded load test of the whole pipeline on loopback. It starts the local
- * stack in its own process (load/serve.ts), then runs JOBS job creations with uploads, CONCURRENCY
+ * stack in its own process (`@artai/local/serve`), then runs JOBS job creations with uploads, CONCURRENCY
  * at a time, each virtual user being one browser (one owner cookie) connecting from its own
  * loopback address. Every job must end `succeeded` unless its creation was refused with 429; the
  * count in must equal the count out, and nothing may be left in the queue or the DLQ. It prints
@@ -19,9 +19,9 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CREDENTIALS, REGION } from "@artai/local/stack";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
-import { CREDENTIALS, REGION } from "../src/stack.ts";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const JOBS = env("LOAD_JOBS", 200);
@@ -30,7 +30,8 @@ const ADDRESSES = env("LOAD_ADDRESSES", CONCURRENCY);
 const VARIATIONS = env("LOAD_VARIATIONS", 1);
 const IMAGE_PX = env("LOAD_IMAGE_PX", 128);
 const TIMEOUT_MS = env("LOAD_TIMEOUT_S", 600) * 1000;
-const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+/** The stack's own-process entry, which the crash test runs too. */
+const SERVE = fileURLToPath(import.meta.resolve("@artai/local/serve"));
 
 interface Started {
   url: string;
@@ -39,8 +40,7 @@ interface Started {
 }
 
 async function startStackProcess(dataDir: string): Promise<{ info: Started; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "load/serve.ts"], {
-    cwd: PACKAGE_DIR,
+  const child = spawn(process.execPath, ["--import", "tsx", SERVE], {
     env: { ...process.env, ARTAI_DATA_DIR: dataDir, ARTAI_LOG_LEVEL: "ERROR" },
     detached: true,
     stdio: ["ignore", "pipe", "inherit"],

@@ -4,8 +4,10 @@
  * sources: the timestamps the job records, the HTTP calls the worker made (see trace.ts), and the
  * `timings` the model reported (see model-proxy.ts).
  */
+
+import type { JobView } from "@artai/core/contract";
 import * as Job from "@artai/core/job";
-import { Browser, type JobView, upload } from "../test/helpers.ts";
+import { Browser, upload } from "@artai/local/client";
 import type { Invocation } from "./model-proxy.ts";
 import type { Photo } from "./photos.ts";
 import { type Span, Trace, unionMs } from "./trace.ts";

@@ -1,0 +1,1 @@
+/// <reference path="../sst-env.d.ts" />
