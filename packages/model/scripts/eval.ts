@@ -276,17 +276,15 @@ async function main() {
         `| ${style} | ${strength} | ${f(mean(rs.map((r) => r.composition)))} (min ${f(Math.min(...rs.map((r) => r.composition)))}) | ${f(mean(rs.map((r) => r.texture)))} | ${f(mean(rs.map((r) => r.diversity)), 2)} | ${mean(rs.map((r) => r.msPerVariation)).toFixed(0)} ms | ${rs.every((r) => r.deterministic) ? "yes, all" : "NO"} |`,
       );
     }
-  const photoTexture = (photo: string) =>
-    Math.max(
-      ...styleRows.filter((r) => r.photo === photo && r.style === "photo").map((r) => r.texture),
-    );
-  const further = styleRows.filter(
-    (r) => r.style !== "photo" && r.texture > photoTexture(r.photo),
-  ).length;
-  const media = styleRows.filter((r) => r.style !== "photo").length;
+  const photoTexture = (photo: string, strength: string) =>
+    styleRows.find((r) => r.photo === photo && r.style === "photo" && r.strength === strength)
+      ?.texture ?? Number.POSITIVE_INFINITY;
+  const media = styleRows.filter((r) => r.style !== "photo");
+  const further = media.filter((r) => r.texture > photoTexture(r.photo, r.strength)).length;
+  const furtherThanSubtle = media.filter((r) => r.texture > photoTexture(r.photo, "subtle")).length;
   lines.push(
     "",
-    `On ${further} of ${media} (photo, medium, strength) cases the medium's texture is further from the input's than the photo style's (either strength) on the same photo.`,
+    `Texture further from the input's than the photo style's, on the same photo: ${furtherThanSubtle} of ${media.length} (photo, medium, strength) cases against photo subtle, ${further} of ${media.length} against photo at the same strength.`,
   );
   const table = lines.join("\n");
   console.log(table);

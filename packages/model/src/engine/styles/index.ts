@@ -20,7 +20,7 @@ const MEDIA: readonly ArtStyle[] = [oil, watercolour, pencil, print];
 
 /**
  * Every style a request may name, `{id, name, description}`, in display order. The same list is
- * declared in ArtAI's contract (packages/core/src/contract/styles.ts); a test keeps them equal.
+ * declared in ArtAI's contract (packages/core/src/contract/index.ts); a test keeps them equal.
  */
 export const STYLES = [
   {

@@ -156,7 +156,7 @@ function paint(stroke: Stroke, canvas: Float32Array, height: Float32Array, w: nu
         const d2 = ox * ox + oy * oy;
         if (d2 >= outer) continue;
         const edge = r + 0.5 - Math.sqrt(d2);
-        const a = (edge < 1 ? edge : 1) * rim;
+        const a = Math.min(edge, 1) * rim;
         const across = (-ox * dy + oy * dx) * inv;
         const bi = ((across + 1) * 0.5 * nb) | 0;
         const b = bristles[bi < 0 ? 0 : bi >= nb ? nb - 1 : bi] as number;

@@ -87,7 +87,7 @@ export const pencil: ArtStyle = {
         const contour = smoothstep(0.97, 0.72, ratio) * contourWeight;
         white *= 1 - contour;
         // Soft smudged graphite carries the broad tone; the paper's tooth breaks every mark.
-        white *= 1 - 0.22 * (smudge[p] as number) ** 1.5;
+        white *= 1 - 0.35 * (smudge[p] as number) ** 1.4;
         const toothy = 1 - (1 - white) * (0.72 + 0.28 * (tooth[p] as number));
         const g = 1 + 0.03 * (tooth[p] as number);
         for (let j = 0; j < 3; j++) {

@@ -80,9 +80,14 @@ export const print: ArtStyle = {
       const r = (smooth[p * 3] as number) / 255;
       const g = (smooth[p * 3 + 1] as number) / 255;
       const b = (smooth[p * 3 + 2] as number) / 255;
-      // Key only in the shadows (grey component replacement), so mid-tones stay colour.
-      const k = Math.max(0, (1 - Math.max(r, g, b) - 0.4) / 0.6);
-      const cmyk = [1 - r - 0.7 * k, 1 - g - 0.7 * k, 1 - b - 0.7 * k, k];
+      // Grey component replacement: the grey that all three colour inks share is printed in key,
+      // so the colour plates carry only colour and light tones stay open paper.
+      const c0 = 1 - r;
+      const m0 = 1 - g;
+      const y0 = 1 - b;
+      const grey = Math.min(c0, m0, y0);
+      const k = smoothstep(0.15, 0.9, grey) * grey;
+      const cmyk = [c0 - k, m0 - k, y0 - k, k];
       for (let j = 0; j < 4; j++) {
         const stepped = Math.round((cmyk[j] as number) * levels) / levels;
         plates[p * 4 + j] = clamp(stepped, 0, 1);

@@ -51,9 +51,9 @@ export const watercolour: ArtStyle = {
     // blooms (wet-in-wet) and by the paper's grain.
     const paper = PAPERS[Math.floor(rng.range(0, PAPERS.length))] as [number, number, number];
     const paperLum = 0.299 * paper[0] + 0.587 * paper[1] + 0.114 * paper[2];
-    const glazes = strong ? 3 + Math.floor(rng.range(0, 2)) : 5 + Math.floor(rng.range(0, 2));
-    const dilution = strong ? rng.range(0.78, 0.9) : rng.range(0.84, 0.95);
-    const vivid = rng.range(1.15, 1.35);
+    const glazes = strong ? 4 + Math.floor(rng.range(0, 2)) : 6 + Math.floor(rng.range(0, 2));
+    const dilution = strong ? rng.range(0.72, 0.84) : rng.range(0.76, 0.88);
+    const vivid = rng.range(1.0, 1.2);
     const bloom = noise(w, h, (strong ? 22 : 16) * u, rng, 3);
     const grain = noise(w, h, 1, rng, 2, 0.6);
     const tooth = noise(w, h, 2.5 * u, rng, 2);
@@ -68,7 +68,7 @@ export const watercolour: ArtStyle = {
       const moved = d * glazes + 0.3 * (bloom[p] as number) + 0.1 * (tooth[p] as number);
       const i = Math.floor(moved);
       // Each glaze ends in a short soft step, not a hard cut.
-      level[p] = clamp((i + smoothstep(0.38, 0.62, moved - i)) / glazes, 0, 1);
+      level[p] = clamp((i + smoothstep(0.3, 0.7, moved - i)) / glazes, 0, 1);
     }
     // Pigment pools where a glaze ends: darker on the inside of every step.
     const spread = blur(level, w, h, 1, 1.1 * u);
@@ -76,7 +76,12 @@ export const watercolour: ArtStyle = {
     for (let p = 0; p < w * h; p++) {
       const q = level[p] as number;
       const rim = Math.min(0.22, Math.max(0, q - (spread[p] as number)) * (strong ? 1.7 : 1.5));
-      const density = clamp(q + rim, 0, 1) * dilution * (1 + 0.18 * (grain[p] as number));
+      // Watercolour is high-key: the glazes' density rises slowly, so light and mid tones stay
+      // transparent and the paper shows; pigment granulates in the paper's grain.
+      const density =
+        clamp(q ** 1.35 + rim, 0, 1) *
+        dilution *
+        (1 + 0.3 * (grain[p] as number) + 0.15 * (tooth[p] as number));
       const l =
         0.299 * (colour[p * 3] as number) +
         0.587 * (colour[p * 3 + 1] as number) +
@@ -87,7 +92,7 @@ export const watercolour: ArtStyle = {
         // The wash's hue, at the glazes' lightness, a little more vivid than the photo.
         const hue = (l + (c - l) * vivid) * (target / Math.max(8, l));
         const tinted = Math.min(hue, paper[j] as number);
-        out[p * 3 + j] = tinted * (1 + 0.03 * (grain[p] as number));
+        out[p * 3 + j] = tinted * (1 + 0.05 * (grain[p] as number));
       }
     }
     const rgb = await generator.run(clampRgb(out), w, h);
