@@ -279,8 +279,8 @@ export const STYLES = [
   },
   {
     id: "surprise",
-    name: "Surprise me",
-    description: "A different medium for each variation.",
+    name: "Mixed media",
+    description: "A different medium for each variation, picked by the seed.",
   },
 ] as const;
 

@@ -17,6 +17,7 @@ export function CompareDialog({
   onDownload,
   onVary,
   busy,
+  styleLabel,
 }: {
   original: string;
   variation: Variation | null;
@@ -26,6 +27,8 @@ export function CompareDialog({
   onDownload: (variation: Variation) => void;
   onVary: (variation: Variation) => void;
   busy: boolean;
+  /** The job's style, named in the title. */
+  styleLabel: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -56,7 +59,7 @@ export function CompareDialog({
           <div className="flex items-start justify-between gap-4">
             <div>
               <h2 id={titleId} className="font-semibold text-lg">
-                Variation {number} compared with the original
+                Variation {number} ({styleLabel}) compared with the original
               </h2>
               <p className="text-sm text-zinc-600 dark:text-zinc-400">
                 Drag the divider or use the arrow keys. Seed {variation.seed} · {variation.width} ×{" "}

@@ -19,6 +19,8 @@ export function VariationGrid(props: {
   onOpen: (variation: Variation) => void;
   onDownload: (variation: Variation) => void;
   onVary: (variation: Variation) => void;
+  /** The job's style, shown on every variation. */
+  styleLabel: string;
   /** An image link expired: fetch the job again for fresh ones. */
   onImageError: () => void;
 }) {
@@ -50,7 +52,9 @@ export function VariationGrid(props: {
           <div className="flex items-center justify-between gap-2">
             <p className="text-sm">
               <span className="font-medium">Variation {variation.index + 1}</span>{" "}
-              <span className="text-zinc-600 dark:text-zinc-400">· seed {variation.seed}</span>
+              <span className="text-zinc-600 dark:text-zinc-400">
+                · {props.styleLabel} · seed {variation.seed}
+              </span>
             </p>
             <div className="flex gap-1">
               <Button

@@ -31,8 +31,8 @@ export const STYLES = [
   ...MEDIA.map(({ id, name, description }) => ({ id, name, description })),
   {
     id: "surprise",
-    name: "Surprise me",
-    description: "A different medium for each variation.",
+    name: "Mixed media",
+    description: "A different medium for each variation, picked by the seed.",
   },
 ] as const satisfies readonly { id: string; name: string; description: string }[];
 
