@@ -15,10 +15,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { STYLES, stylePreviewPath } from "@artai/core/contract";
+import sharp from "sharp";
 
 const web = join(import.meta.dirname, "..");
 const modelDir = join(web, "..", "model");
 const SEED = 2026;
+const PREVIEW_WIDTH = 320;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -67,7 +69,12 @@ try {
     const [variation] = body.variations;
     if (!variation) throw new Error(`${style.id}: no variation`);
     const path = join(web, "public", stylePreviewPath(style.id));
-    writeFileSync(path, Buffer.from(variation.data, "base64"));
+    // Rendered at 640 px, where the marks have their intended scale, and shown at half that.
+    const preview = await sharp(Buffer.from(variation.data, "base64"))
+      .resize(PREVIEW_WIDTH, undefined, { kernel: "lanczos3" })
+      .webp({ quality: 80 })
+      .toBuffer();
+    writeFileSync(path, preview);
     console.log(`${path} (${variation.recipe.split(";")[0]})`);
   }
 } finally {
