@@ -10,11 +10,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
+import { STYLE_IDS } from "../src/engine/styles/index.ts";
 import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
 
 const docPath = join(packageDir, "..", "..", "docs", "model.md");
 const photo = readFileSync(join(packageDir, "eval", "photos", "coffee.png"));
 const quick = process.argv.includes("--quick");
+/** Only the style table (and nothing is written to docs/model.md). */
+const stylesOnly = process.argv.includes("--styles");
 
 interface Timed {
   generator: string;
@@ -79,7 +82,7 @@ async function main() {
     );
     print("| --- | --- | --- | --- | --- | --- | --- |");
     const overheads512: number[] = [];
-    for (const side of [256, 512, 1024]) {
+    for (const side of stylesOnly ? [] : [256, 512, 1024]) {
       for (const strength of ["subtle", "strong"]) {
         const reps = quick ? 2 : side === 1024 ? 5 : 10;
         const input = inputs[side] as Buffer;
@@ -96,6 +99,38 @@ async function main() {
         );
       }
     }
+    print("");
+    print(
+      "Per style (requests of 1 variation; budget: 1.5 s per 512 px variation, 4 s per 1024 px, on 2 idle cores):",
+    );
+    print("");
+    print(
+      "| style | long side | strength | wall median | wall p95 | model median | within budget |",
+    );
+    print("| --- | --- | --- | --- | --- | --- | --- |");
+    for (const style of STYLE_IDS.filter((id) => id !== "surprise"))
+      for (const side of [512, 1024])
+        for (const strength of ["subtle", "strong"]) {
+          const reps = quick ? 2 : side === 1024 ? 4 : 6;
+          const input = inputs[side] as Buffer;
+          const attributes = (seed: number) =>
+            `variations=1;strength=${strength};seed=${seed};style=${style}`;
+          await invoke(input, attributes(999)); // warm-up
+          const runs: Timed[] = [];
+          for (let i = 0; i < reps; i++) runs.push(await invoke(input, attributes(i)));
+          const wall = median(runs.map((r) => r.wallMs));
+          const budget = side === 512 ? 1500 : 4000;
+          print(
+            `| ${style} | ${side} px | ${strength} | ${wall.toFixed(0)} ms | ${quantile(
+              runs.map((r) => r.wallMs),
+              0.95,
+            ).toFixed(
+              0,
+            )} ms | ${median(runs.map((r) => r.modelMs)).toFixed(0)} ms | ${wall <= budget ? "yes" : "no"} |`,
+          );
+        }
+    print(`1-min load average after the style table: ${(loadavg()[0] ?? 0).toFixed(2)}.`);
+    if (stylesOnly) return;
     print("");
     print(
       "Throughput (requests of 4 subtle variations at 512 px; interleaved rounds of 2, 4 and 4 requests):",
@@ -148,7 +183,7 @@ async function main() {
   } finally {
     await server.stop();
   }
-  if (!quick) {
+  if (!quick && !stylesOnly) {
     let doc = "";
     try {
       doc = readFileSync(docPath, "utf8");
