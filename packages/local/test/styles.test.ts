@@ -46,11 +46,11 @@ describe("styles", () => {
     expect(refused.status).toBe(405);
   });
 
-  const make = async (owner: Browser, style: string | undefined) => {
+  const make = async (owner: Browser, style: string | undefined, variations = 1) => {
     const created = await owner.createJob({
       contentType: "image/png",
       size: small.length,
-      variations: 1,
+      variations,
       seed: 5,
       ...(style ? { style } : {}),
     });
@@ -89,6 +89,14 @@ describe("styles", () => {
     });
     expect(changed.status).toBe(201);
     expect(changed.body.job.options.style).toBe("pencil");
+
+    // Each variation names its medium: the job's, or for mixed media the one the seed chose.
+    expect(watercolour.variations.map((v) => v.style)).toEqual(["watercolour"]);
+    const mixed = await make(owner, "surprise", 2);
+    expect(mixed.options.style).toBe("surprise");
+    const media = mixed.variations.map((v) => v.style);
+    expect(new Set(media).size).toBe(2);
+    for (const m of media) expect(["oil", "watercolour", "pencil", "print"]).toContain(m);
 
     const bad = await owner.createJob({ contentType: "image/png", size: 10, style: "cubism" });
     expect(bad.status).toBe(400);

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { GENERATORS, type GeneratorName } from "./engine/generator.ts";
 import { GENERATOR_FOR } from "./engine/strength.ts";
+import { styleOf } from "./engine/styles/index.ts";
 import type { RenderedVariation } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 import {
@@ -60,6 +61,8 @@ export interface InvocationResponse {
     index: number;
     seed: number;
     recipe: string;
+    /** The medium this variation is in: the style asked for, or for `surprise` the seed's pick. */
+    style: string;
     contentType: "image/webp";
     width: number;
     height: number;
@@ -226,6 +229,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
             index: variation.index,
             seed: variation.seed,
             recipe: variation.recipe,
+            style: styleOf(options.style, options.seed, variation.index),
             contentType: "image/webp" as const,
             width: input.width,
             height: input.height,

@@ -115,6 +115,8 @@ export interface Variation {
   width: number;
   height: number;
   seed: number;
+  /** The variation's medium: the job's style, or for a mixed-media job the one the seed chose. */
+  style: Style;
 }
 
 /** Why a job failed: a stable code and a sentence for the person who sees it. */
@@ -287,5 +289,7 @@ export const STYLES = [
 export type Style = (typeof STYLES)[number]["id"];
 export const STYLE_IDS = STYLES.map((s) => s.id) as [Style, ...Style[]];
 export const DEFAULT_STYLE: Style = "photo";
+export const isStyle = (value: unknown): value is Style =>
+  typeof value === "string" && (STYLE_IDS as readonly string[]).includes(value);
 /** The preview of each style in the web app's picker (rendered once by the real model). */
 export const stylePreviewPath = (style: Style) => `/styles/${style}.webp`;

@@ -18,6 +18,8 @@ export interface Variation {
   index: number;
   seed: number;
   recipe: string;
+  /** The medium the container rendered this variation in (absent from containers without styles). */
+  style?: string;
   contentType: string;
   width: number;
   height: number;

@@ -41,6 +41,8 @@ export const JobEntity = () =>
               height: { type: "number", required: true },
               seed: { type: "number", required: true },
               contentType: { type: "string", required: true },
+              /** The medium of this variation (jobs older than styles have none: photo). */
+              style: { type: "string" },
             },
           },
         },

@@ -28,6 +28,7 @@ export interface Output {
   height: number;
   seed: number;
   contentType: string;
+  style?: string;
 }
 
 /** Creates a queued job. `inputKey` is where its image is (or will be) uploaded. */

@@ -2,6 +2,7 @@
 
 import type { Variation } from "@artai/core/contract";
 import { useEffect, useId, useRef, useState } from "react";
+import { styleName } from "@/lib/format.ts";
 import { Button, LineIcon } from "./ui.tsx";
 
 /**
@@ -17,7 +18,6 @@ export function CompareDialog({
   onDownload,
   onVary,
   busy,
-  styleLabel,
 }: {
   original: string;
   variation: Variation | null;
@@ -27,8 +27,6 @@ export function CompareDialog({
   onDownload: (variation: Variation) => void;
   onVary: (variation: Variation) => void;
   busy: boolean;
-  /** The job's style, named in the title. */
-  styleLabel: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -59,7 +57,7 @@ export function CompareDialog({
           <div className="flex items-start justify-between gap-4">
             <div>
               <h2 id={titleId} className="font-semibold text-lg">
-                Variation {number} ({styleLabel}) compared with the original
+                Variation {number} ({styleName(variation.style)}) compared with the original
               </h2>
               <p className="text-sm text-zinc-600 dark:text-zinc-400">
                 Drag the divider or use the arrow keys. Seed {variation.seed} · {variation.width} ×{" "}

@@ -248,7 +248,6 @@ function LoadedJob({
             onOpen={(variation) => setOpen(variation.index)}
             onDownload={(variation) => void download(variation)}
             onVary={(variation) => void varyVariation(variation.index)}
-            styleLabel={styleName(current.options.style)}
             onImageError={refresh}
           />
           {current.status === "failed" && variations.length === 0 ? (
@@ -274,7 +273,6 @@ function LoadedJob({
           }}
           onDownload={(variation) => void download(variation)}
           onVary={(variation) => void varyVariation(variation.index)}
-          styleLabel={styleName(current.options.style)}
         />
       ) : null}
     </div>
