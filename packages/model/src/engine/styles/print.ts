@@ -89,7 +89,9 @@ export const print: ArtStyle = {
       const k = smoothstep(0.15, 0.9, grey) * grey;
       const cmyk = [c0 - k, m0 - k, y0 - k, k];
       for (let j = 0; j < 4; j++) {
-        const stepped = Math.round((cmyk[j] as number) * levels) / levels;
+        // Light ink opens to bare paper and heavy ink closes to solid, as a screen prints.
+        const pushed = smoothstep(0.12, 0.88, cmyk[j] as number);
+        const stepped = Math.round(pushed * levels) / levels;
         plates[p * 4 + j] = clamp(stepped, 0, 1);
       }
     }

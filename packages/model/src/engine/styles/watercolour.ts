@@ -68,14 +68,14 @@ export const watercolour: ArtStyle = {
       const moved = d * glazes + 0.3 * (bloom[p] as number) + 0.1 * (tooth[p] as number);
       const i = Math.floor(moved);
       // Each glaze ends in a short soft step, not a hard cut.
-      level[p] = clamp((i + smoothstep(0.3, 0.7, moved - i)) / glazes, 0, 1);
+      level[p] = clamp((i + smoothstep(0.2, 0.8, moved - i)) / glazes, 0, 1);
     }
     // Pigment pools where a glaze ends: darker on the inside of every step.
     const spread = blur(level, w, h, 1, 1.1 * u);
     const out = new Float32Array(w * h * 3);
     for (let p = 0; p < w * h; p++) {
       const q = level[p] as number;
-      const rim = Math.min(0.22, Math.max(0, q - (spread[p] as number)) * (strong ? 1.7 : 1.5));
+      const rim = Math.min(0.12, Math.max(0, q - (spread[p] as number)) * (strong ? 1.2 : 1));
       // Watercolour is high-key: the glazes' density rises slowly, so light and mid tones stay
       // transparent and the paper shows; pigment granulates in the paper's grain.
       const density =
