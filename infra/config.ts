@@ -27,9 +27,15 @@ export interface StageConfig {
   workerConcurrency: number;
 }
 
-const production: StageConfig = {
-  domain: process.env.ARTAI_DOMAIN ?? "artai.example.com",
-  replicaRegion: process.env.ARTAI_REPLICA_REGION ?? "us-west-2",
+/** The environment a stage's settings read (`process.env` when deploying). */
+export type StageEnv = Record<string, string | undefined>;
+
+/** The replica region when `ARTAI_REPLICA_REGION` is not set. */
+export const DEFAULT_REPLICA_REGION = "us-west-2";
+
+const production = (env: StageEnv): StageConfig => ({
+  domain: env.ARTAI_DOMAIN,
+  replicaRegion: env.ARTAI_REPLICA_REGION || DEFAULT_REPLICA_REGION,
   model: {
     instanceType: "ml.m5.large",
     minInstances: 1,
@@ -38,11 +44,11 @@ const production: StageConfig = {
   },
   breaker: true,
   workerConcurrency: 8,
-};
+});
 
-const development: StageConfig = {
-  domain: process.env.ARTAI_DOMAIN,
-  replicaRegion: process.env.ARTAI_REPLICA_REGION ?? "us-west-2",
+const development = (env: StageEnv): StageConfig => ({
+  domain: env.ARTAI_DOMAIN || undefined,
+  replicaRegion: env.ARTAI_REPLICA_REGION || DEFAULT_REPLICA_REGION,
   model: {
     instanceType: "ml.m5.large",
     minInstances: 1,
@@ -51,7 +57,7 @@ const development: StageConfig = {
   },
   breaker: true,
   workerConcurrency: 2,
-};
+});
 
 /** The stages that get production settings (and `protect` plus `retain`, see sst.config.ts). */
 export const PRODUCTION_STAGES: readonly string[] = ["production"];
@@ -59,29 +65,57 @@ export const PRODUCTION_STAGES: readonly string[] = ["production"];
 /** Whether `stage` is a production stage. */
 export const isProduction = (stage: string): boolean => PRODUCTION_STAGES.includes(stage);
 
-/** The configuration of the stage being deployed. */
-export const stage: StageConfig = isProduction($app.stage) ? production : development;
-
-/** The 24-hour API request count above which the operators get an e-mail. */
-export const REQUEST_ALARM_THRESHOLD = 10_000;
+/**
+ * The settings of stage `name`. Throws for a production stage without `ARTAI_DOMAIN`: the site's
+ * address, its certificate and the buckets' CORS all follow from it, and a placeholder domain
+ * would fail the deploy at the certificate, or serve the site under a name nobody owns.
+ */
+export function stageConfig(name: string, env: StageEnv): StageConfig {
+  if (!isProduction(name)) return development(env);
+  if (!env.ARTAI_DOMAIN?.trim()) {
+    throw new Error(
+      `Stage "${name}" is a production stage and needs a domain: set ARTAI_DOMAIN to the site's host name (its Route 53 hosted zone must exist), e.g. ARTAI_DOMAIN=artai.example.org sst deploy --stage ${name}. See docs/deploy.md.`,
+    );
+  }
+  return production(env);
+}
 
 /**
- * Worker Lambda timeout: the model's 60 s budget plus downloading the upload and writing
- * the variations. The queue's visibility timeout is derived from it.
+ * Throws unless the replicas live in another region than the stage: a replica in the home
+ * region would not survive the loss of that region, which is what it is for.
  */
-export const WORKER_TIMEOUT_SECONDS = 120;
+export function assertReplicaRegion(homeRegion: string, replicaRegion: string): void {
+  if (homeRegion === replicaRegion) {
+    throw new Error(
+      `The replica region must differ from the home region, but both are ${homeRegion}: set ARTAI_REPLICA_REGION to another region (default ${DEFAULT_REPLICA_REGION}). See docs/deploy.md.`,
+    );
+  }
+}
 
-/** SQS guidance for Lambda consumers: visibility timeout at least six times the function's. */
-export const QUEUE_VISIBILITY_SECONDS = 6 * WORKER_TIMEOUT_SECONDS;
+/** The configuration of the stage being deployed. */
+export const stage: StageConfig = stageConfig($app.stage, process.env);
 
-/** Deliveries before a message moves to the dead-letter queue. */
-export const MAX_RECEIVE_COUNT = 5;
+/**
+ * The stage's own region: the `aws:region` configuration the SST CLI gives the program, which its
+ * default provider uses (SST's components/aws/helpers/provider.ts reads the same keys back).
+ */
+const homeRegion: string = aws.config.region ?? "";
+if (!homeRegion) throw new Error("No AWS region is configured for the stage (aws:region).");
+assertReplicaRegion(homeRegion, stage.replicaRegion);
 
-/** How long the jobs queue keeps a message (4 days, the SQS default). */
-export const QUEUE_RETENTION_SECONDS = 4 * 24 * 60 * 60;
-
-/** How long the dead-letter queue keeps a message (14 days, the SQS maximum). */
-export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+/**
+ * Values infra shares with the application and the local stack, declared once in the contract
+ * (packages/core/src/contract): the request alarm's threshold, the worker's timeout and the queue
+ * settings derived from it.
+ */
+export {
+  DLQ_RETENTION_SECONDS,
+  MAX_RECEIVE_COUNT,
+  QUEUE_RETENTION_SECONDS,
+  QUEUE_VISIBILITY_SECONDS,
+  REQUEST_ALARM_THRESHOLD,
+  WORKER_TIMEOUT_SECONDS,
+} from "../packages/core/src/contract/index.ts";
 
 /** Port of the local model server that `sst dev` starts (SageMaker's container port). */
 export const DEV_MODEL_PORT = 8080;

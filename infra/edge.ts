@@ -8,6 +8,7 @@
  * viewer's address, overwriting whatever the client sent in those headers, and the API answers
  * only requests that carry the secret (packages/core/src/edge).
  */
+import { EDGE_HEADERS } from "../packages/core/src/contract/index.ts";
 import { DEV_SITE_URL, stage } from "./config.ts";
 
 /** Requests one IP may make in any 5-minute window before WAF blocks it. */
@@ -16,8 +17,8 @@ export const RATE_LIMIT_PER_IP = 1000;
 /** Known only to CloudFront and the API: `sst secret set EdgeSecret "$(openssl rand -hex 32)"`. */
 export const edgeSecret = new sst.Secret("EdgeSecret");
 
-/** Header names shared with packages/core/src/edge (the API reads them). */
-export const EDGE_HEADERS = { secret: "x-artai-edge", viewer: "x-artai-viewer" } as const;
+/** Header names from the contract, shared with packages/core/src/edge (the API reads them). */
+export { EDGE_HEADERS };
 
 export const router = new sst.aws.Router("Router", {
   domain: stage.domain ? { name: stage.domain, dns: sst.aws.dns() } : undefined,
@@ -28,6 +29,11 @@ export const router = new sst.aws.Router("Router", {
   event.request.headers[${JSON.stringify(EDGE_HEADERS.viewer)}] = { value: event.viewer.ip };`,
     },
   },
+  // The Next.js server's function URL answers only CloudFront (Origin Access Control, SigV4-signed
+  // by the edge); without it the URL is public and skips the WAF. The site sends no request body
+  // to its server (no server actions or route handlers; POSTs go to `/api`, the HTTP API), so
+  // "oac" suffices without Lambda@Edge signing. The site inherits this through the Router.
+  protection: "oac",
   waf: {
     rateLimitPerIp: RATE_LIMIT_PER_IP,
     managedRules: { coreRuleSet: true, knownBadInputs: true, sqlInjection: true },

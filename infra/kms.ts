@@ -15,7 +15,18 @@ const account = aws.getCallerIdentityOutput({}).accountId;
 export const keyOptions = { retainOnDelete: isProduction($app.stage) };
 const partition = aws.getPartitionOutput({}).partition;
 
-/** A key policy that lets IAM policies in this account grant use of the key, plus `services`. */
+/**
+ * A key policy that lets IAM policies in this account grant use of the key, plus `services`.
+ *
+ * The service statement carries no condition. AWS's key policy for an encrypted S3 event
+ * destination grants `s3.amazonaws.com` kms:GenerateDataKey and kms:Decrypt with none
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html),
+ * and no AWS document says S3 passes `aws:SourceAccount` to KMS: a condition on it could fail S3's
+ * validation of the destination, and so the deploy. The same holds for CloudWatch publishing to an
+ * encrypted topic (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ * Who may send is scoped where AWS documents the keys: the queue policy (queue.ts) requires our
+ * bucket and account, and the topic's default access policy admits this account's publishers only.
+ */
 export function keyPolicy(services: string[] = []) {
   return $jsonStringify({
     Version: "2012-10-17",
@@ -35,7 +46,6 @@ export function keyPolicy(services: string[] = []) {
               Principal: { Service: services },
               Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
               Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
             },
           ]
         : []),

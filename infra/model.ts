@@ -65,7 +65,7 @@ function deployModel() {
   const role = new aws.iam.Role("ModelRole", {
     assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "sagemaker.amazonaws.com" }),
   });
-  new aws.iam.RolePolicy("ModelRolePolicy", {
+  const rolePolicy = new aws.iam.RolePolicy("ModelRolePolicy", {
     role: role.id,
     policy: aws.iam.getPolicyDocumentOutput({
       statements: [
@@ -105,15 +105,26 @@ function deployModel() {
     }).json,
   });
 
-  const model = new aws.sagemaker.Model("InferenceModel", {
-    executionRoleArn: role.arn,
-    primaryContainer: { image: image.ref, mode: "SingleModel" },
-    vpcConfig: {
-      subnets: vpc.privateSubnets,
-      securityGroupIds: [modelSecurityGroup.id],
+  // CreateModel accepts an image as `repo:tag` or `repo@digest` only; the build's `ref` is a tag
+  // plus a digest, which it cannot parse. Pinning the digest also means a new push cannot change
+  // what a running endpoint serves.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Image
+  const pinnedImage = $interpolate`${repository.repositoryUrl}@${image.digest}`;
+  const model = new aws.sagemaker.Model(
+    "InferenceModel",
+    {
+      executionRoleArn: role.arn,
+      primaryContainer: { image: pinnedImage, mode: "SingleModel" },
+      vpcConfig: {
+        subnets: vpc.privateSubnets,
+        securityGroupIds: [modelSecurityGroup.id],
+      },
+      enableNetworkIsolation: true,
     },
-    enableNetworkIsolation: true,
-  });
+    // CreateModel validates the image and the VPC with the execution role, so the role's policy
+    // must exist first; the role's ARN alone does not order them.
+    { dependsOn: [rolePolicy] },
+  );
 
   const endpointConfig = new aws.sagemaker.EndpointConfiguration("InferenceEndpointConfig", {
     kmsKeyArn: dataKey.arn,
@@ -166,6 +177,7 @@ function deployModel() {
     repository,
     image,
     role,
+    rolePolicy,
     model,
     endpointConfig,
     endpoint,

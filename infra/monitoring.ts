@@ -3,6 +3,12 @@
  * its e-mail subscription, the spend breaker Lambda, alarms on the dead-letter queue and on
  * worker errors, and one CloudWatch dashboard.
  */
+import {
+  BREAKER_ALARM_ENV,
+  BREAKER_FILTER_POLICY_SCOPE,
+  breakerFilterPolicy,
+  requestAlarmName,
+} from "../packages/core/src/contract/index.ts";
 import { api } from "./api.ts";
 import { REQUEST_ALARM_THRESHOLD, stage } from "./config.ts";
 import { dataKey, messagingKey, useKey } from "./kms.ts";
@@ -30,8 +36,9 @@ export const alertEmailSubscription = new aws.sns.TopicSubscription("AlertEmailS
 
 /** API Gateway's request count for this HTTP API: Sum over one day, evaluated once. */
 export const requestsAlarm = new aws.cloudwatch.MetricAlarm("RequestsAlarm", {
-  // The same name as the local stack's alarm, so the e-mail subject says what happened.
-  name: `artai-${$app.stage}-requests-over-${REQUEST_ALARM_THRESHOLD}-in-24h`,
+  // The contract's name, as the local stack's alarm; the e-mail subject says what happened, and
+  // the breaker's subscription filters on it.
+  name: requestAlarmName($app.stage),
   alarmDescription: `ArtAI ${$app.stage}: more than ${REQUEST_ALARM_THRESHOLD} API requests in 24 hours`,
   namespace: "AWS/ApiGateway",
   metricName: "Count",
@@ -49,17 +56,36 @@ export const requestsAlarm = new aws.cloudwatch.MetricAlarm("RequestsAlarm", {
 /**
  * The spend breaker: on ALARM it sets a flag in the Jobs table that pauses job creation,
  * on OK it clears it. Stages whose config turns the breaker off only get the e-mail.
+ *
+ * Every alarm publishes to `alerts`, so the subscription filters on the notification's
+ * `AlarmName` (the contract's `breakerFilterPolicy`, also applied by the local SNS). SST's
+ * `filter` sets the subscription's FilterPolicy but not its FilterPolicyScope, which defaults
+ * to MessageAttributes (CloudWatch sets none), so the transform sets the body scope:
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering-scope.html
+ * The handler also ignores any other alarm (`$ARTAI_BREAKER_ALARM`), as a second guard.
  */
 export const breaker = stage.breaker
-  ? alerts.subscribe("Breaker", {
-      handler: "packages/functions/src/breaker.handler",
-      description: "ArtAI spend breaker",
-      runtime: "nodejs22.x",
-      architecture: "arm64",
-      timeout: "30 seconds",
-      link: [jobs],
-      permissions: [useKey(dataKey)],
-    })
+  ? alerts.subscribe(
+      "Breaker",
+      {
+        handler: "packages/functions/src/breaker.handler",
+        description: "ArtAI spend breaker",
+        runtime: "nodejs22.x",
+        architecture: "arm64",
+        timeout: "30 seconds",
+        link: [jobs],
+        permissions: [useKey(dataKey)],
+        environment: { [BREAKER_ALARM_ENV]: requestAlarmName($app.stage) },
+      },
+      {
+        filter: breakerFilterPolicy($app.stage),
+        transform: {
+          subscription: (args) => {
+            args.filterPolicyScope = BREAKER_FILTER_POLICY_SCOPE;
+          },
+        },
+      },
+    )
   : undefined;
 
 /** Any message in the dead-letter queue means a job exhausted its retries. */

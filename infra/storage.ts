@@ -9,7 +9,9 @@ import { dataKey, keyOptions, keyPolicy } from "./kms.ts";
 const production = isProduction($app.stage);
 
 /** Provider for the secondary region that holds the replicas. */
-export const replicaProvider = new aws.Provider("ReplicaRegion", { region: stage.replicaRegion });
+export const replicaProvider = new aws.Provider("ReplicaRegion", {
+  region: stage.replicaRegion as aws.Region,
+});
 
 /** Lifecycle shared by every bucket: old versions get cheaper, then go; stale multipart parts go. */
 export const VERSION_LIFECYCLE = {
@@ -115,7 +117,7 @@ function replicate(name: string, source: sst.aws.Bucket, sourceKey: aws.kms.Key)
   const role = new aws.iam.Role(`${name}ReplicationRole`, {
     assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "s3.amazonaws.com" }),
   });
-  new aws.iam.RolePolicy(`${name}ReplicationPolicy`, {
+  const replicationPolicy = new aws.iam.RolePolicy(`${name}ReplicationPolicy`, {
     role: role.id,
     policy: aws.iam.getPolicyDocumentOutput({
       statements: [
@@ -161,10 +163,12 @@ function replicate(name: string, source: sst.aws.Bucket, sourceKey: aws.kms.Key)
         },
       ],
     },
-    // Replication needs versioning on both sides first.
-    { dependsOn: [source, versioning] },
+    // Replication needs versioning on both sides first. S3 replicates with the role as soon as the
+    // configuration exists, so the role's policy must exist before it (the role's ARN alone does
+    // not order them), or the first objects' replication fails.
+    { dependsOn: [source, versioning, replicationPolicy] },
   );
-  return { bucket, key, replication };
+  return { bucket, key, replication, replicationPolicy };
 }
 
 /**

@@ -2,12 +2,18 @@
  * The site: Next.js (packages/web) through OpenNext, behind the Router. `/api/*` goes to
  * the HTTP API, everything else to Next.js.
  */
+import { EDGE_READ_TIMEOUT_SECONDS } from "../packages/core/src/contract/index.ts";
 import { api } from "./api.ts";
 import { DEV_SITE_URL } from "./config.ts";
 import { router } from "./edge.ts";
 
-/** CloudFront sends `/api` and everything under it to the HTTP API, path unchanged. */
-router.route("/api", api.url);
+/**
+ * CloudFront sends `/api` and everything under it to the HTTP API, path unchanged. SST's Router
+ * gives a route's origin a 20 s read timeout unless told otherwise, which would cut the long poll
+ * (`GET /api/jobs/{id}?wait=25`) short with a 504; the contract's EDGE_READ_TIMEOUT_SECONDS is the
+ * longest wait plus 5 s (docs/infra.md explains how it fits API Gateway and the API Lambda).
+ */
+router.route("/api", api.url, { readTimeout: `${EDGE_READ_TIMEOUT_SECONDS} seconds` as const });
 
 export const web = new sst.aws.Nextjs("Web", {
   path: "packages/web",

@@ -1,24 +1,8 @@
-/**
- * `pnpm test:load`: a bounded load test of the whole pipeline on loopback. It starts the local
- * stack in its own process (`@artai/local/serve`), then runs JOBS job creations with uploads, CONCURRENCY
- * at a time, each virtual user being one browser (one owner cookie) connecting from its own
- * loopback address. Every job must end `succeeded` unless its creation was refused with 429; the
- * count in must equal the count out, and nothing may be left in the queue or the DLQ. It prints
- * p50/p95/p99 for the API calls and for whole jobs, and exits non-zero if anything was lost.
- *
- * The flow is create → upload to the object store → long-poll the job, across two hosts, which a
- * single-request generator such as autocannon does not express; hence this small script.
- *
- * Options (environment): LOAD_JOBS (200), LOAD_CONCURRENCY (20), LOAD_ADDRESSES (how many client
- * addresses the users share: 20, one each; 1 puts everyone behind one address, so the per-address
- * rate limit answers 429), LOAD_VARIATIONS (1), LOAD_IMAGE_PX (128), LOAD_TIMEOUT_S (600).
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { serveInProcess } from "@artai/local/serve-process";
 import { CREDENTIALS, REGION } from "@artai/local/stack";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
@@ -30,33 +14,6 @@ const ADDRESSES = env("LOAD_ADDRESSES", CONCURRENCY);
 const VARIATIONS = env("LOAD_VARIATIONS", 1);
 const IMAGE_PX = env("LOAD_IMAGE_PX", 128);
 const TIMEOUT_MS = env("LOAD_TIMEOUT_S", 600) * 1000;
-/** The stack's own-process entry, which the crash test runs too. */
-const SERVE = fileURLToPath(import.meta.resolve("@artai/local/serve"));
-
-interface Started {
-  url: string;
-  sqs: string;
-  queues: { jobs: string; dlq: string };
-}
-
-async function startStackProcess(dataDir: string): Promise<{ info: Started; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", SERVE], {
-    env: { ...process.env, ARTAI_DATA_DIR: dataDir, ARTAI_LOG_LEVEL: "ERROR" },
-    detached: true,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const info = await new Promise<Started>((resolve, reject) => {
-    let buffer = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split("\n").find((l) => l.startsWith('{"url"'));
-      if (line) resolve(JSON.parse(line) as Started);
-    });
-    child.once("exit", (code) => reject(new Error(`the stack exited with code ${code}`)));
-  });
-  child.stdout?.resume();
-  return { info, child };
-}
 
 /** One HTTP exchange from a chosen local address; resolves with status, headers and body. */
 function http(
@@ -126,7 +83,7 @@ const summary = (values: number[]) => ({
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "artai-load-"));
   const started = Date.now();
-  const { info, child } = await startStackProcess(dataDir);
+  const { info, child } = await serveInProcess(dataDir);
   const stackReadyMs = Date.now() - started;
   const sqs = new SQSClient({ endpoint: info.sqs, region: REGION, credentials: CREDENTIALS });
   const depth = async (queueUrl: string) => {

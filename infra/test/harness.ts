@@ -15,6 +15,7 @@
  * - Next.js is not built: the program runs in a scratch root where packages/web is the
  *   OpenNext output fixture in test/fixtures/web, every other package is the real one.
  */
+import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -51,6 +52,11 @@ export interface Registered {
   retainOnDelete?: boolean;
   /** What a component registered as its outputs (`registerOutputs`), e.g. a DevCommand's `_dev`. */
   outputs?: Record<string, Json>;
+  /**
+   * The resources Pulumi creates before this one, as `type::name`: its explicit `dependsOn` plus
+   * the resources its inputs come from (the engine's direct dependencies).
+   */
+  dependencies: string[];
 }
 
 export interface ProgramRun {
@@ -128,8 +134,12 @@ function assignedState(type: string, name: string, inputs: Record<string, Json>)
         registryId: ACCOUNT,
         repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${physical}`,
       };
-    case "docker-build:index:Image":
-      return { ...base, ref: `${inputs.tags?.[0] ?? physical}@sha256:${"0".repeat(64)}` };
+    case "docker-build:index:Image": {
+      // As the provider reports a pushed image: `digest` is the manifest's sha256, `ref` the
+      // first tag with that digest appended.
+      const digest = `sha256:${createHash("sha256").update(JSON.stringify(inputs)).digest("hex")}`;
+      return { ...base, digest, ref: `${inputs.tags?.[0] ?? physical}@${digest}` };
+    }
     case "aws:ec2/vpcEndpoint:VpcEndpoint":
       return { ...base, prefixListId: `pl-${physical}` };
     case "aws:ec2/vpc:Vpc":
@@ -232,6 +242,12 @@ function unwrapSecrets(value: Json): Json {
   return value;
 }
 
+/** `urn:pulumi:<stack>::<project>::<parent$…$type>::<name>` → `type::name`. */
+function urnKey(urn: string): string {
+  const [, , typePath = "", name = ""] = urn.split("::");
+  return `${typePath.split("$").pop()}::${name}`;
+}
+
 /**
  * Waits until no resource has been registered and no RPC answered for `quietMs`. SST creates
  * many resources inside `apply` callbacks (after a build, a zip, a lookup), so the program
@@ -279,12 +295,16 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   process.on("unhandledRejection", (reason) => {
     errors.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
   });
-  // The mock API does not pass resource options on; read `retainOnDelete` off the request.
+  // The mock API does not pass resource options on; read `retainOnDelete` and the dependencies
+  // off the request.
   const retained = new Map<string, boolean>();
+  const dependencies = new Map<string, string[]>();
   const { MockMonitor } = platformRequire("@pulumi/pulumi/runtime/mocks");
   const register = MockMonitor.prototype.registerResource;
   MockMonitor.prototype.registerResource = function (req: Json, callback: Json) {
-    retained.set(`${req.getType()}::${req.getName()}`, req.getRetainondelete());
+    const key = `${req.getType()}::${req.getName()}`;
+    retained.set(key, req.getRetainondelete());
+    dependencies.set(key, (req.getDependenciesList() as string[]).map(urnKey));
     return register.call(this, req, callback);
   };
 
@@ -303,6 +323,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
           id: physicalId,
           provider,
           retainOnDelete: retained.get(`${type}::${name}`),
+          dependencies: dependencies.get(`${type}::${name}`) ?? [],
         });
         return { id: physicalId, state };
       },
@@ -314,6 +335,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     options.stage,
     false,
   );
+
+  // The SST CLI passes the home provider's settings as `aws:*` configuration (SST's useProvider
+  // reads them back); the program reads `aws:region` for its stage guard.
+  pulumi.runtime.setConfig("aws:region", REGION);
 
   const g = globalThis as Record<string, unknown>;
   const shim = await import(pathToFileURL(path.join(platformDir, "src/shim/run.js")).href);
@@ -342,10 +367,17 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
   const { run } = await import(pathToFileURL(path.join(platformDir, "src/auto/run.ts")).href);
   let outputs: Record<string, unknown> = {};
-  await pulumi.runtime.runInPulumiStack(async () => {
-    outputs = await run(config.run);
-    return outputs;
-  });
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      outputs = await run(config.run);
+      return outputs;
+    });
+  } catch (error) {
+    // A program that refuses to run (a stage guard) leaves nothing behind.
+    await rpc.close();
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
   await settle(() => resources.length, rpc);
 
   // Components publish their settings through registerOutputs, which the mock monitor keeps

@@ -554,7 +554,10 @@ describe("6. model", () => {
       { encryptionType: "KMS", kmsKey: arnOf(KEY, "DataKey") },
     ]);
     const model = run.get("aws:sagemaker/model:Model", "InferenceModel");
-    expect(model.inputs.primaryContainer.image).toBe(image?.state.ref);
+    // Pinned by digest (aws-rules.test.ts checks the form SageMaker accepts).
+    expect(model.inputs.primaryContainer.image).toBe(
+      `${repository.state.repositoryUrl}@${image?.state.digest}`,
+    );
   });
 
   test("6. SageMaker Model, EndpointConfig and Endpoint in the private subnets, no public IP", () => {

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { originMayWrite } from "./edge.ts";
 
 export type ApiHandler = (
   event: APIGatewayProxyEventV2,
@@ -22,6 +23,7 @@ export interface ApiGatewayOptions {
 }
 
 function errorBody(res: ServerResponse, status: number, code: string, message: string) {
+  if (!originMayWrite(res)) return;
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify({ error: { code, message } }));
 }
@@ -99,6 +101,8 @@ export function createApiGateway(options: ApiGatewayOptions) {
         errorBody(res, 503, "ServiceUnavailable", "The API did not answer within 30 s.");
         return;
       }
+      // The edge in front (the local front's read timeout) may have answered already.
+      if (!originMayWrite(res)) return;
       const responseHeaders: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) responseHeaders[k] = String(v);
       if (result.cookies?.length) responseHeaders["set-cookie"] = result.cookies;

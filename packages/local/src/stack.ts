@@ -23,6 +23,7 @@ import {
 import * as Edge from "@artai/core/edge";
 import { createApiGateway } from "./api-gateway.ts";
 import { startDynamo } from "./dynamo.ts";
+import { EDGE_READ_TIMEOUT_MS, enforceOriginReadTimeout } from "./edge.ts";
 import { startModel } from "./model.ts";
 import { type Ops, type OpsOptions, startOps } from "./ops/index.ts";
 import { forward, forwardUpgrade } from "./proxy.ts";
@@ -79,6 +80,11 @@ export interface StackOptions {
   log?: (component: string, line: string) => void;
   /** The request alarm, the spend breaker and the operators' metrics (see ops/index.ts). */
   ops?: OpsOptions;
+  /**
+   * The front's origin read timeout for `/api/*` (ms), past which it answers 504 as CloudFront
+   * does. Default: the contract's EDGE_READ_TIMEOUT_SECONDS, the route's timeout on AWS.
+   */
+  edgeReadTimeoutMs?: number;
 }
 
 export interface Stack {
@@ -338,6 +344,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       req.headers[Edge.SECRET_HEADER] = edgeSecret;
       req.headers[Edge.VIEWER_HEADER] = req.socket.remoteAddress ?? "unknown";
       if (path === "/api" || path.startsWith("/api/")) {
+        enforceOriginReadTimeout(res, options.edgeReadTimeoutMs ?? EDGE_READ_TIMEOUT_MS);
         gateway(req, res).catch((error: unknown) => {
           log("api", String(error));
           if (!res.headersSent) res.writeHead(500).end();

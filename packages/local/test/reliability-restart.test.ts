@@ -1,15 +1,9 @@
-/**
- * Issue 6, points 11–12: the whole stack is killed (SIGKILL, no clean shutdown) in the middle of
- * a job and started again on the same data directory; then the local DynamoDB and S3 servers are
- * restarted while jobs are being processed. Jobs end, nothing is orphaned and nothing is lost.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import * as Pipeline from "@artai/core/pipeline";
 import { PHOTOS } from "@artai/test-images";
 import { afterAll, describe, expect, it } from "vitest";
 import { Browser } from "../src/client.ts";
+import { serveInProcess } from "../src/serve-process.ts";
 import type { Stack } from "../src/stack.ts";
 import { tempDir } from "./helpers.ts";
 import {
@@ -26,28 +20,12 @@ import {
 
 process.env.ARTAI_RETRY_BASE_SECONDS = "0.5";
 
-const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const largePhoto = readFileSync(PHOTOS.tissueSample);
 
-/** The stack in its own process group, so one SIGKILL takes it and its model container down. */
-async function spawnStack(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/serve.ts"], {
-    cwd: PACKAGE_DIR,
-    env: { ...process.env, ARTAI_DATA_DIR: dataDir, ARTAI_LOG_LEVEL: "ERROR" },
-    detached: true,
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split("\n").find((l) => l.startsWith('{"url"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once("exit", (code) => reject(new Error(`the stack exited with ${code}`)));
-  });
-  child.stdout?.resume();
-  return { url, child };
+/** The stack in its own process, so one SIGKILL takes it and its model container down. */
+async function spawnStack(dataDir: string) {
+  const { info, child } = await serveInProcess(dataDir, { stderr: "ignore" });
+  return { url: info.url, child };
 }
 
 let stack: Stack | undefined;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { isConditionFailed } from "../aws/index.ts";
+import { BREAKER_ALARM_ENV } from "../contract/index.ts";
 import { Paused } from "../errors/index.ts";
 import { log } from "../log/index.ts";
 import { BreakerEntity } from "./entity.ts";
@@ -96,13 +97,39 @@ export async function apply(notification: AlarmNotification): Promise<boolean> {
   return true;
 }
 
-/** Applies every alarm notification in a batch of SNS messages; other messages are logged and skipped. */
-export async function applyMessages(messages: string[]): Promise<{ applied: number }> {
+/** The alarm the breaker obeys, from `$ARTAI_BREAKER_ALARM` (infra and the local stack set it). */
+export function obeyedAlarm(env: Record<string, string | undefined> = process.env): string {
+  const name = env[BREAKER_ALARM_ENV];
+  if (!name) {
+    throw new Error(
+      `${BREAKER_ALARM_ENV} is not set: the spend breaker does not know which alarm it obeys`,
+    );
+  }
+  return name;
+}
+
+/**
+ * Applies every notification of the request alarm in a batch of SNS messages. The subscription's
+ * filter policy already delivers only that alarm; a notification of any other alarm (the
+ * dead-letter queue's, the worker's errors) is ignored here too, so neither its ALARM pauses nor
+ * its OK resumes. Other messages are logged and skipped.
+ */
+export async function applyMessages(
+  messages: string[],
+  alarmName: string = obeyedAlarm(),
+): Promise<{ applied: number }> {
   let applied = 0;
   for (const message of messages) {
     const notification = parseNotification(message);
     if (!notification) {
       log.warn("spend breaker: not a CloudWatch alarm notification; ignored");
+      continue;
+    }
+    if (notification.AlarmName !== alarmName) {
+      log.warn("spend breaker: a notification of another alarm; ignored", {
+        alarmName: notification.AlarmName,
+        obeys: alarmName,
+      });
       continue;
     }
     if (await apply(notification)) applied++;

@@ -193,8 +193,7 @@ export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 // ── Operations ──────────────────────────────────────────────────────────────────────────────
 
-/** The 24-hour API request count above which the operators get an e-mail. */
-export const REQUEST_ALARM_THRESHOLD = 10_000;
+export * from "./alarms.ts";
 
 export interface Percentiles {
   count: number;

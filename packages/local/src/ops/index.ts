@@ -6,7 +6,13 @@
  * metrics, and a CloudWatch API endpoint the status route reads them from.
  */
 import { join } from "node:path";
-import { REQUEST_ALARM_THRESHOLD } from "@artai/core/contract";
+import {
+  BREAKER_ALARM_ENV,
+  BREAKER_FILTER_POLICY_SCOPE,
+  breakerFilterPolicy,
+  REQUEST_ALARM_THRESHOLD,
+  requestAlarmName,
+} from "@artai/core/contract";
 import { type AlarmNotification, MetricAlarm } from "./alarm.ts";
 import { alarmBody, alarmSubject } from "./alarm-email.ts";
 import { startCloudWatchApi } from "./cloudwatch-api.ts";
@@ -103,9 +109,10 @@ export async function startOps(input: {
     mailbox.send({ to: alertEmail, subject, text, date: new Date(clock()) }),
   );
 
+  const alarmName = requestAlarmName(input.stage, threshold);
   const alarm = new MetricAlarm({
-    // The name says what the alarm means, so the e-mail subject does too.
-    name: `artai-${input.stage}-requests-over-${threshold}-in-24h`,
+    // The name says what the alarm means, so the e-mail subject does too (the same as on AWS).
+    name: alarmName,
     description: `ArtAI ${input.stage}: more than ${threshold} API requests in 24 hours`,
     metric: requestMetric(),
     periodSeconds: ALARM_PERIOD_SECONDS,
@@ -153,15 +160,26 @@ export async function startOps(input: {
     env: (links: { deadLetterQueueUrl: string }): Record<string, string> => ({
       AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
       ARTAI_ALARM_THRESHOLD: String(threshold),
+      // The breaker's second guard: it obeys this alarm alone (infra/monitoring.ts sets the same).
+      [BREAKER_ALARM_ENV]: alarmName,
       SST_RESOURCE_DeadLetterQueue: JSON.stringify({
         url: links.deadLetterQueueUrl,
         type: "sst.aws.Queue",
       }),
       SST_RESOURCE_StatusToken: JSON.stringify({ value: token, type: "sst.sst.Secret" }),
     }),
-    /** Subscribes the spend breaker's handler to the alert topic, when the stage enables it. */
+    /**
+     * Subscribes the spend breaker's handler to the alert topic, when the stage enables it, with
+     * the filter policy infra gives its subscription: only the request alarm's notifications.
+     */
     connectBreaker(handler: LambdaHandler) {
-      if (breakerEnabled) topic.subscribeLambda("breaker", handler);
+      if (!breakerEnabled) return;
+      topic.subscribeLambda("breaker", handler, {
+        filter: {
+          policy: breakerFilterPolicy(input.stage, threshold),
+          scope: BREAKER_FILTER_POLICY_SCOPE,
+        },
+      });
     },
     /** The API adapter's `onRequest`: one `Count` sample per request, then an evaluation. */
     onRequest() {

@@ -3,15 +3,26 @@
  * mailbox) and Lambda (the handler invoked in-process with a real SNS-shaped event, retried twice
  * like SNS's asynchronous Lambda delivery). Publishing with per-protocol messages works as with
  * SNS's `MessageStructure: "json"`, which is how CloudWatch sends alarm e-mails their text.
+ *
+ * A subscription may carry a filter policy; as SNS does, a message the policy does not match is not
+ * delivered to that subscription at all (filter-policy.ts). The policy is checked against the message
+ * that subscription would receive (its protocol's message, or the default).
  */
 import { randomUUID } from "node:crypto";
 import type { SNSEvent } from "aws-lambda";
+import {
+  type FilterPolicyInput,
+  type MessageAttribute,
+  matchesFilterPolicy,
+  validateFilterPolicy,
+} from "./filter-policy.ts";
 
 export type LambdaHandler = (event: SNSEvent) => Promise<unknown>;
 
 interface Subscription {
   arn: string;
   protocol: "email" | "lambda";
+  filter?: FilterPolicyInput;
   deliver(message: string, subject: string, messageId: string, timestamp: string): Promise<void>;
 }
 
@@ -19,6 +30,13 @@ export interface PublishInput {
   subject: string;
   /** `default` for every protocol, optionally overridden per protocol (`email`, `lambda`). */
   message: { default: string; email?: string; lambda?: string };
+  /** Message attributes, which a filter policy of the `MessageAttributes` scope reads. */
+  attributes?: Record<string, MessageAttribute>;
+}
+
+export interface SubscribeOptions {
+  /** SNS's `FilterPolicy` and `FilterPolicyScope` for this subscription. */
+  filter?: FilterPolicyInput;
 }
 
 export class LocalTopic {
@@ -35,21 +53,37 @@ export class LocalTopic {
     this.arn = `arn:aws:sns:${region}:${accountId}:${name}`;
   }
 
-  subscribeEmail(deliver: (subject: string, text: string) => Promise<unknown>) {
+  subscribeEmail(
+    deliver: (subject: string, text: string) => Promise<unknown>,
+    options: SubscribeOptions = {},
+  ) {
+    if (options.filter) validateFilterPolicy(options.filter);
     this.subscriptions.push({
       arn: `${this.arn}:${randomUUID()}`,
       protocol: "email",
+      filter: options.filter,
       deliver: async (message, subject) => {
         await deliver(subject, message);
       },
     });
   }
 
-  subscribeLambda(name: string, handler: LambdaHandler, retries = 2) {
+  /**
+   * Subscribes a Lambda handler. A filter policy is validated here, as SNS's `Subscribe` does, so an
+   * operator the local topic cannot apply fails at start-up rather than filtering wrongly.
+   */
+  subscribeLambda(
+    name: string,
+    handler: LambdaHandler,
+    options: SubscribeOptions & { retries?: number } = {},
+  ) {
+    const retries = options.retries ?? 2;
+    if (options.filter) validateFilterPolicy(options.filter);
     const arn = `${this.arn}:${randomUUID()}`;
     this.subscriptions.push({
       arn,
       protocol: "lambda",
+      filter: options.filter,
       deliver: async (message, subject, messageId, timestamp) => {
         const event: SNSEvent = {
           Records: [
@@ -87,12 +121,25 @@ export class LocalTopic {
     });
   }
 
-  /** Delivers to every subscription; one failing subscription never stops the others. */
-  async publish(input: PublishInput): Promise<{ messageId: string; failed: number }> {
+  /**
+   * Delivers to every subscription whose filter policy (if any) matches; one failing subscription
+   * never stops the others. `filtered` counts the subscriptions the policy kept the message from.
+   */
+  async publish(
+    input: PublishInput,
+  ): Promise<{ messageId: string; delivered: number; filtered: number; failed: number }> {
     const messageId = randomUUID();
     const timestamp = new Date(this.clock()).toISOString();
+    const targets = this.subscriptions.filter(
+      (s) =>
+        !s.filter ||
+        matchesFilterPolicy(s.filter, {
+          body: input.message[s.protocol] ?? input.message.default,
+          attributes: input.attributes,
+        }),
+    );
     const results = await Promise.allSettled(
-      this.subscriptions.map((s) =>
+      targets.map((s) =>
         s.deliver(
           input.message[s.protocol] ?? input.message.default,
           input.subject,
@@ -105,11 +152,14 @@ export class LocalTopic {
     results.forEach((r, i) => {
       if (r.status === "rejected") {
         failed++;
-        this.log(
-          `delivery to ${this.subscriptions[i]?.protocol} subscription failed: ${String(r.reason)}`,
-        );
+        this.log(`delivery to ${targets[i]?.protocol} subscription failed: ${String(r.reason)}`);
       }
     });
-    return { messageId, failed };
+    return {
+      messageId,
+      delivered: targets.length - failed,
+      filtered: this.subscriptions.length - targets.length,
+      failed,
+    };
   }
 }

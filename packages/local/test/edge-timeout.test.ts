@@ -1,0 +1,52 @@
+/**
+ * Issue 11, point 2: the long poll must fit CloudFront. The local front enforces the `/api/*`
+ * route's origin read timeout (by default the contract's EDGE_READ_TIMEOUT_SECONDS, the value infra
+ * gives the route) and answers 504 past it, as CloudFront does. Here the timeout is shortened so a
+ * held request passes it quickly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser } from "../src/client.ts";
+import { type Stack, startStack } from "../src/stack.ts";
+import { tempDir } from "./helpers.ts";
+
+const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
+
+describe("2. the long poll fits the edge's origin read timeout", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let jobId: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      dataDir: tempDir("edge-timeout"),
+      port: 0,
+      web: "none",
+      // No worker: the job stays queued, so a long poll holds for its whole wait.
+      worker: false,
+      sweepIntervalMs: 0,
+      modelUrl: "http://127.0.0.1:9",
+      log: () => {},
+      edgeReadTimeoutMs: 1_000,
+    });
+    browser = new Browser(stack.url);
+    const created = await browser.createJob(NEW_UPLOAD);
+    expect(created.status).toBe(201);
+    jobId = created.body.job.id;
+  });
+  afterAll(async () => stack?.close());
+
+  it("2. a request held past the origin read timeout gets 504 at the edge", async () => {
+    const res = await browser.json<{ error: { code: string; message: string } }>(
+      `/api/jobs/${jobId}?wait=3`,
+    );
+    expect(res.status).toBe(504);
+    expect(res.body.error.code).toBe("GatewayTimeout");
+    expect(res.body.error.message).toMatch(/1 s origin read timeout/);
+  });
+
+  it("2. a request answered within the timeout passes the edge unchanged", async () => {
+    const short = await browser.json<{ id: string; status: string }>(`/api/jobs/${jobId}?wait=0`);
+    expect(short.status).toBe(200);
+    expect(short.body).toMatchObject({ id: jobId, status: "queued" });
+  });
+});
