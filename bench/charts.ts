@@ -130,7 +130,7 @@ if (results.model) {
   await save("model-latency.png", {
     title: {
       text: "Model: time per variation (median)",
-      subtext: `container: a request for 1 variation; engine: its model step; bare: tfjs predict; ${machine}`,
+      subtext: `container: a request for 1 variation; engine: its model step; bare: tfjs predict and ONNX pass; ${machine}`,
       left: "center",
     },
     legend: { bottom: 0, itemWidth: 14, itemGap: 36 },
@@ -159,10 +159,16 @@ if (results.model) {
       },
       {
         type: "bar",
-        name: "bare tfjs predict (baseline)",
+        name: "bare tfjs predict (old runtime)",
         itemStyle: { color: "#9ca3af" },
         data: cases.map((c) => seconds(c.bareSummary.p50)),
         label: { show: true, position: "top", formatter: "{c} s" },
+      },
+      {
+        type: "bar",
+        name: "bare ONNX pass",
+        itemStyle: { color: "#10b981" },
+        data: cases.map((c) => seconds(c.bareOnnxSummary?.p50 ?? Number.NaN)),
       },
     ],
   });

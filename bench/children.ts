@@ -31,17 +31,23 @@ export function runNode(
 
 export interface ModelChild {
   loadMs: number;
-  /** One sample: `variations` applies to `engine`; `bare` runs one predict. */
+  /**
+   * One sample: `variations` is the engine's variations or the bare ONNX passes; `bare` runs one
+   * predict.
+   */
   sample(
     path: string,
     variations?: number,
     seed?: number,
-  ): Promise<{ ms: number; scale: number; lowSize: [number, number] }>;
+  ): Promise<{ ms: number; scale: number; lowSize: [number, number]; gflop?: number }>;
   stats(): Promise<{ peakRssBytes: number; threads: number; backend: string }>;
   close(): void;
 }
 
-/** Starts the baseline (`bare`) or model-only (`engine`) helper process and waits until it is loaded. */
+/**
+ * Starts the TF.js baseline (`bare`), the bare ONNX pass (`bare-onnx`) or the model-only
+ * (`engine`) helper process and waits until it is loaded.
+ */
 export async function startModelChild(mode: ChildMode): Promise<ModelChild> {
   const child = fork(`${BENCH_DIR}model-child.ts`, [mode], {
     execArgv: ["--import", "tsx"],

@@ -1,24 +1,34 @@
 /**
  * A helper process (forked with an IPC channel), so its memory and CPU are its own. It serves one
- * of two kinds of sample, one at a time, so the bench can interleave them with the samples they
- * are compared with (both then see the same load on a shared machine):
+ * of three kinds of sample, one at a time, so the bench can interleave them with the samples they
+ * are compared with (all then see the same load on a shared machine):
  *
- * - `bare`: the baseline. The same ESRGAN-slim weights the model server uses, loaded from their npm
- *   package and driven the plain way: one `tf.loadLayersModel`, then `model.predict` on the wasm
- *   backend, with none of ArtAI's perturbation, decoding or encoding.
+ * - `bare`: the old runtime, as the baseline. The same ESRGAN-slim weights the model server uses,
+ *   loaded from their npm package and driven the plain way: one `tf.loadLayersModel`, then
+ *   `model.predict` on TF.js's wasm backend, with none of ArtAI's perturbation, decoding or
+ *   encoding.
+ * - `bare-onnx`: the bare ONNX pass: the very ONNX graph the model server runs (built from the
+ *   same weights), `session.run` and nothing else. One pass runs on one session with an intra-op
+ *   thread per core; several passes on one single-threaded session per core (worker threads),
+ *   the faster way to run many. Either way the fastest this machine runs the graph.
  * - `engine`: the model-only time of a job: the model package's own worker (one thread, as one
  *   request gets in the container) on the input its server would decode, with no HTTP, WebP
  *   encoding, queue, storage or database around it.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
+import type { Scale } from "@artai/model/engine/generator";
+import { GENERATOR_FOR } from "@artai/model/engine/strength";
 import { decode } from "@artai/model/image";
 import { WorkerPool } from "@artai/model/pool";
+import { type BareOnnx, startBareOnnx } from "@artai/model/reference/bare-onnx";
+import { resolveThreads } from "@artai/model/server";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
-export type ChildMode = "bare" | "engine";
+export type ChildMode = "bare" | "bare-onnx" | "engine";
 
 export type ChildRequest =
   | { type: "sample"; path: string; variations: number; seed: number }
@@ -26,7 +36,7 @@ export type ChildRequest =
 
 export type ChildReply =
   | { type: "ready"; loadMs: number }
-  | { type: "sample"; ms: number; scale: number; lowSize: [number, number] }
+  | { type: "sample"; ms: number; scale: number; lowSize: [number, number]; gflop?: number }
   | { type: "stats"; peakRssBytes: number; threads: number; backend: string }
   | { type: "error"; message: string };
 
@@ -100,11 +110,51 @@ async function bare(): Promise<Sampler> {
   };
 }
 
+async function bareOnnx(): Promise<Sampler> {
+  const t0 = performance.now();
+  const cores = availableParallelism();
+  const runtimes = new Map<string, BareOnnx>();
+  for (const scale of [3, 4] as Scale[]) {
+    const generator = GENERATOR_FOR.subtle[scale as 3 | 4];
+    runtimes.set(
+      `wide${scale}`,
+      await startBareOnnx({ generator, scale, sessions: 1, threads: cores }),
+    );
+    runtimes.set(
+      `many${scale}`,
+      await startBareOnnx({ generator, scale, sessions: cores, threads: 1 }),
+    );
+  }
+  const warmed = new Set<string>();
+  return {
+    loadMs: performance.now() - t0,
+    async sample(path, passes) {
+      const { low, scale } = await decode(readFileSync(path));
+      const runtime = runtimes.get(`${passes === 1 ? "wide" : "many"}${scale}`);
+      if (!runtime) throw new Error(`no x${scale} graph`);
+      if (!warmed.has(`${path}${passes === 1}`)) {
+        await runtime.run(low.width, low.height, cores);
+        warmed.add(`${path}${passes === 1}`);
+      }
+      const ms = await runtime.run(low.width, low.height, passes);
+      const gflop = (2 * runtime.macsPerInputPixel * low.width * low.height) / 1e9;
+      return { type: "sample", ms, scale, lowSize: [low.width, low.height], gflop };
+    },
+  };
+}
+
 async function engine(): Promise<Sampler> {
   // The model package's own worker pool with one worker: its generator, perturbation and detail
   // layer exactly as the container runs them, minus HTTP and the WebP encodes.
   const t0 = performance.now();
-  const pool = new WorkerPool({ workers: 1, maxQueue: 1, generator: "esrgan-slim" });
+  // As in the container (its default workers and threads).
+  const { workers, threads } = resolveThreads(availableParallelism());
+  const pool = new WorkerPool({
+    workers,
+    threads,
+    maxQueue: 1,
+    generators: GENERATOR_FOR,
+  });
   await pool.ready;
   const warmed = new Set<string>();
   const render = async (path: string, variations: number, seed: number) => {
@@ -138,7 +188,8 @@ function threadsCount(): number {
 
 const send = (reply: ChildReply) => process.send?.(reply);
 const mode = process.argv[2] as ChildMode;
-const sampler = mode === "bare" ? await bare() : await engine();
+const sampler =
+  mode === "bare" ? await bare() : mode === "bare-onnx" ? await bareOnnx() : await engine();
 process.on("message", (request: ChildRequest) => {
   const answer = async (): Promise<ChildReply> =>
     request.type === "stats"
@@ -146,7 +197,7 @@ process.on("message", (request: ChildRequest) => {
           type: "stats",
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
           threads: mode === "bare" ? threadsCount() : 1,
-          backend: "wasm",
+          backend: mode === "bare" ? "wasm" : "onnxruntime-node (CPU)",
         }
       : sampler.sample(request.path, request.variations, request.seed);
   answer().then(send, (error: unknown) =>

@@ -1,9 +1,12 @@
 /**
  * Part 1, the model: per-variation latency of the model container at 256, 512 and 1024 px, its
- * peak memory and the cores it keeps busy, against the same weights driven the plain way.
+ * peak memory and the cores it keeps busy, against the same weights driven the plain way on the
+ * old runtime (TF.js wasm) and as a bare ONNX pass of the graph the container runs.
  */
+
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { cpuPeak } from "@artai/model/reference/cpu-peak";
 import { startModelChild } from "./children.ts";
 import { makePhoto } from "./photos.ts";
 import {
@@ -23,21 +26,38 @@ export interface ModelCase {
   samplesMs: number[];
   /** The generator's own time per variation, as the container reports it. */
   engineMs: number[];
-  /** Bare predict, each taken right after the container sample of the same index. */
+  /** Bare TF.js predict, each taken next to the container sample of the same index. */
   bareMs: number[];
+  /** Bare ONNX pass of the same graph (one session, a thread per core). */
+  bareOnnxMs: number[];
   summary: Summary;
   engineSummary: Summary;
   bareSummary: Summary;
+  bareOnnxSummary: Summary;
+  /** GFLOP of one pass on this input, and what the bare ONNX pass reached per second. */
+  gflopPerPass: number;
+  onnxGflops: number;
   /** Container per-variation median ÷ bare predict median. */
   ratioToBare: number;
+  /** Container per-variation median ÷ bare ONNX median. */
+  ratioToBareOnnx: number;
   /** Median of the per-pair ratios (container sample ÷ the bare sample taken next to it). */
   pairedRatioToBare: number;
 }
 
 export interface ModelResults {
   workers: number;
+  /** ONNX Runtime intra-op threads per worker in the container. */
+  threads: number;
   cases: ModelCase[];
   bare: { loadMs: number; peakRssBytes: number; threads: number; backend: string };
+  bareOnnx: { loadMs: number; peakRssBytes: number };
+  /** The CPU's fp32 peak and how it was computed. */
+  cpuPeak: { gflops: number; how: string };
+  /** The same 4 passes as one 512 px job, bare ONNX on every core, taken in turns with fourAt512Ms. */
+  fourAt512BareOnnxMs: number[];
+  /** The container's 4-variation request ÷ the bare ONNX 4 passes (medians). */
+  jobVsBareOnnx: number;
   /** One request at a time: cores the container kept busy while it worked. */
   sequentialCores: number;
   /** One request of 4 variations at 512 px (one job's work), one at a time. */
@@ -50,6 +70,10 @@ export interface ModelResults {
     cores: number;
     /** Variations per second concurrently ÷ sequentially. */
     throughputRatio: number;
+    /** The same number of passes, bare ONNX on every core. */
+    bareOnnxWallMs: number;
+    /** Requests per second concurrently ÷ what the bare ONNX compute allows. */
+    vsBareOnnx: number;
     /** How the machine's CPU was shared meanwhile, in cores. */
     cpu: CpuSplit;
   };
@@ -85,6 +109,7 @@ export async function benchModel(input: {
   modelUrl: string;
   modelPid: number;
   workers: number;
+  threads: number;
   dir: string;
   /** Samples per size: at least `min`, up to `max` while the budget lasts. */
   reps: { min: number; max: number };
@@ -100,8 +125,9 @@ export async function benchModel(input: {
     writeFileSync(join(input.dir, `model-${side}.jpg`), photo.bytes);
   }
 
-  progress("model: starting the baseline (bare tfjs predict, own process)…");
+  progress("model: starting the baselines (bare tfjs predict and bare ONNX pass, own processes)…");
   const bare = await startModelChild("bare");
+  const onnx = await startModelChild("bare-onnx");
   const cases: ModelCase[] = [];
   let bareStats: Awaited<ReturnType<typeof bare.stats>> | undefined;
   let cpuMs = 0;
@@ -116,6 +142,8 @@ export async function benchModel(input: {
       const samplesMs: number[] = [];
       const engineMs: number[] = [];
       const bareMs: number[] = [];
+      const bareOnnxMs: number[] = [];
+      let gflopPerPass = Number.NaN;
       let scale = 0;
       const budget = input.budget.share(shares[side] ?? 0.3);
       // Container and baseline take turns, so both see the same load on a shared machine.
@@ -133,31 +161,37 @@ export async function benchModel(input: {
           bareMs.push(b.ms);
           scale = b.scale;
         };
-        if (i % 2 === 0) {
-          await container();
-          await baseline();
-        } else {
-          await baseline();
-          await container();
-        }
+        const bareOnnx = async () => {
+          const b = await onnx.sample(path, 1);
+          bareOnnxMs.push(b.ms);
+          gflopPerPass = b.gflop ?? Number.NaN;
+        };
+        const turns = [container, baseline, bareOnnx];
+        for (const turn of i % 2 === 0 ? turns : turns.reverse()) await turn();
       }
       const summary = summarize(samplesMs);
       const bareSummary = summarize(bareMs);
+      const bareOnnxSummary = summarize(bareOnnxMs);
       const c: ModelCase = {
         longSide: side,
         scale,
         samplesMs,
         engineMs,
         bareMs,
+        bareOnnxMs,
         summary,
         engineSummary: summarize(engineMs),
         bareSummary,
+        bareOnnxSummary,
+        gflopPerPass,
+        onnxGflops: gflopPerPass / (bareOnnxSummary.p50 / 1000),
         ratioToBare: summary.p50 / bareSummary.p50,
+        ratioToBareOnnx: summary.p50 / bareOnnxSummary.p50,
         pairedRatioToBare: summarize(samplesMs.map((ms, i) => ms / (bareMs[i] as number))).p50,
       };
       cases.push(c);
       progress(
-        `model ${side} px: container ${Math.round(summary.p50)} ms per variation vs bare predict ${Math.round(bareSummary.p50)} ms → ${c.ratioToBare.toFixed(2)}× (${samplesMs.length} pairs)`,
+        `model ${side} px: container ${Math.round(summary.p50)} ms per variation vs bare tfjs ${Math.round(bareSummary.p50)} ms and bare ONNX ${Math.round(bareOnnxSummary.p50)} ms (${c.onnxGflops.toFixed(0)} GFLOP/s) (${samplesMs.length} rounds)`,
       );
     }
   } finally {
@@ -165,23 +199,41 @@ export async function benchModel(input: {
     bare.close();
   }
 
-  // One job's work (4 variations of 512 px) one request at a time, then several at once: how many
-  // cores does the container really use?
+  // One job's work (4 variations of 512 px) one request at a time, in turns with the bare ONNX
+  // compute of the same 4 passes; then 8 requests at once against 32 bare passes.
   const bytes512 = photos.get(512) as Buffer;
+  const path512 = join(input.dir, "model-512.jpg");
   const fourAt512: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    fourAt512.push((await invoke(modelUrl, bytes512, 4, 200 + i)).ms);
+  const fourAt512Bare: number[] = [];
+  let bareOnnxStats: Awaited<ReturnType<typeof onnx.stats>> | undefined;
+  let burst: Awaited<ReturnType<typeof cpuSplit<unknown>>>;
+  let bareBurstMs = Number.NaN;
+  const requests = 8;
+  try {
+    for (let i = 0; i < 6; i++) {
+      const job = async () => fourAt512.push((await invoke(modelUrl, bytes512, 4, 200 + i)).ms);
+      const passes = async () => fourAt512Bare.push((await onnx.sample(path512, 4)).ms);
+      for (const turn of i % 2 === 0 ? [job, passes] : [passes, job]) await turn();
+    }
+    burst = await cpuSplit(input.modelPid, () =>
+      Promise.all(
+        Array.from({ length: requests }, (_, i) => invoke(modelUrl, bytes512, 4, 100 + i)),
+      ),
+    );
+    bareBurstMs = (await onnx.sample(path512, requests * 4)).ms;
+  } finally {
+    bareOnnxStats = await onnx.stats().catch(() => undefined);
+    onnx.close();
   }
-  const requests = input.workers * 2;
-  const burst = await cpuSplit(input.modelPid, () =>
-    Promise.all(Array.from({ length: requests }, (_, i) => invoke(modelUrl, bytes512, 4, 100 + i))),
-  );
   const throughputRatio = (requests * summarize(fourAt512).mean) / burst.wallMs;
+  const vsBareOnnx = bareBurstMs / burst.wallMs;
+  const jobVsBareOnnx = summarize(fourAt512).p50 / summarize(fourAt512Bare).p50;
   progress(
-    `model concurrency: ${requests}×4 variations in ${Math.round(burst.wallMs)} ms, ${burst.split.model.toFixed(2)} cores busy (other processes ${burst.split.others.toFixed(2)}), ${throughputRatio.toFixed(2)}× the sequential throughput`,
+    `model: a 4-variation 512 px request ${Math.round(summarize(fourAt512).p50)} ms vs ${Math.round(summarize(fourAt512Bare).p50)} ms bare ONNX (${jobVsBareOnnx.toFixed(2)}×); ${requests}×4 variations at once in ${Math.round(burst.wallMs)} ms vs ${Math.round(bareBurstMs)} ms bare (${vsBareOnnx.toFixed(2)}× the bare throughput), ${burst.split.model.toFixed(2)} cores busy (other processes ${burst.split.others.toFixed(2)})`,
   );
   return {
     workers: input.workers,
+    threads: input.threads,
     cases,
     bare: {
       loadMs: bare.loadMs,
@@ -189,6 +241,10 @@ export async function benchModel(input: {
       threads: bareStats?.threads ?? 1,
       backend: bareStats?.backend ?? "wasm",
     },
+    bareOnnx: { loadMs: onnx.loadMs, peakRssBytes: bareOnnxStats?.peakRssBytes ?? Number.NaN },
+    cpuPeak: cpuPeak(),
+    fourAt512BareOnnxMs: fourAt512Bare,
+    jobVsBareOnnx,
     sequentialCores: cpuMs / wallMs,
     fourAt512Ms: fourAt512,
     concurrent: {
@@ -198,6 +254,8 @@ export async function benchModel(input: {
       cores: burst.split.model,
       cpu: burst.split,
       throughputRatio,
+      bareOnnxWallMs: bareBurstMs,
+      vsBareOnnx,
     },
     peakRssBytes: peakRssBytes(input.modelPid),
   };

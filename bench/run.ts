@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { Browser } from "@artai/local/client";
 import { startModel } from "@artai/local/model";
 import { REPO_ROOT, startStack } from "@artai/local/stack";
+import { resolveThreads } from "@artai/model/server";
 import { type ApiResults, benchApi } from "./api.ts";
 import { runNode } from "./children.ts";
 import { benchGrowth, type GrowthResults } from "./growth.ts";
@@ -228,7 +229,8 @@ const trace = new Trace({
 });
 const ctx = { base: stack.url, trace, invocations: proxy.invocations };
 const photo512 = await makePhoto(512, 512, "512×512 photo");
-const workers = Math.min(4, results.machine.cores);
+// The container's default workers and intra-op threads on this machine.
+const { workers, threads } = resolveThreads(results.machine.cores);
 
 async function part<T>(name: Part, fn: () => Promise<T>): Promise<T | undefined> {
   if (!only.has(name)) return undefined;
@@ -263,6 +265,7 @@ try {
       modelUrl: model.url,
       modelPid,
       workers,
+      threads,
       dir: dataDir,
       reps: quick ? { min: 3, max: 3 } : { min: 3, max: 10 },
       budget: new Budget(quick ? 40 : BUDGET_S.model),

@@ -37,7 +37,7 @@ const production = (env: StageEnv): StageConfig => ({
   domain: env.ARTAI_DOMAIN,
   replicaRegion: env.ARTAI_REPLICA_REGION || DEFAULT_REPLICA_REGION,
   model: {
-    instanceType: "ml.m5.large",
+    instanceType: "ml.c6i.large",
     minInstances: 1,
     maxInstances: 4,
     invocationsPerInstance: 20,
@@ -50,7 +50,7 @@ const development = (env: StageEnv): StageConfig => ({
   domain: env.ARTAI_DOMAIN || undefined,
   replicaRegion: env.ARTAI_REPLICA_REGION || DEFAULT_REPLICA_REGION,
   model: {
-    instanceType: "ml.m5.large",
+    instanceType: "ml.c6i.large",
     minInstances: 1,
     maxInstances: 1,
     invocationsPerInstance: 20,

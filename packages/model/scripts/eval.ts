@@ -14,12 +14,19 @@
  *  - determinism: variation 0 asked for alone is byte-identical.
  * Writes the tables into docs/model.md and a contact sheet (one row per photo for the photo
  * style, then one row per style) to docs/model-contact-sheet.png.
+ *
+ * Before that, the generators alone ("generators" section of docs/model.md): each photo reduced
+ * k times and restored by each ESRGAN on ONNX Runtime (and by plain bicubic upscaling, the floor),
+ * scored against the photo itself (PSNR on RGB, SSIM on luma) with the time of each pass.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { converter, differenceEuclidean } from "culori";
 import sharp, { type OverlayOptions } from "sharp";
 import { ssim } from "ssim.js";
+import { type GeneratorName, loadGenerator, type Scale } from "../src/engine/generator.ts";
+import { GENERATOR_FOR } from "../src/engine/strength.ts";
 import { STYLES } from "../src/engine/styles/index.ts";
 import { composition, textureDistance } from "./metrics.ts";
 import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
@@ -105,12 +112,115 @@ const meanDeltaE = (a: Lab[], b: Lab[]) =>
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+const psnr = (a: Uint8Array | Float32Array, b: Uint8Array) => {
+  let se = 0;
+  for (let i = 0; i < b.length; i++) {
+    const v = Math.min(255, Math.max(0, Math.round(a[i] as number)));
+    se += (v - (b[i] as number)) ** 2;
+  }
+  return 10 * Math.log10((255 * 255) / (se / b.length));
+};
+
+const lumaOfRgb = (rgb: Uint8Array | Float32Array, width: number, height: number) => {
+  const out = new Uint8ClampedArray(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const l =
+      0.299 * (rgb[p * 3] as number) +
+      0.587 * (rgb[p * 3 + 1] as number) +
+      0.114 * (rgb[p * 3 + 2] as number);
+    out.set([l, l, l, 255], p * 4);
+  }
+  return { data: out, width, height };
+};
+
+/**
+ * Each generator restoring each photo from 1/k of its size: the photo at `side` px long side
+ * (a multiple of k), reduced k times with Lanczos, restored, compared with the photo.
+ */
+async function evalGenerators(photos: string[]): Promise<string> {
+  const cases: { name: GeneratorName | "bicubic"; scale: Scale; side: number }[] = [
+    { name: "bicubic", scale: 3, side: 513 },
+    { name: "esrgan-slim", scale: 3, side: 513 },
+    { name: "esrgan-medium", scale: 3, side: 513 },
+    { name: "esrgan-thick", scale: 3, side: 513 },
+    { name: "bicubic", scale: 4, side: 1024 },
+    { name: "esrgan-slim", scale: 4, side: 1024 },
+    { name: "esrgan-medium", scale: 4, side: 1024 },
+  ];
+  const threads = availableParallelism();
+  const lines = [
+    `Each photo at the output size, reduced k× (Lanczos), restored by the generator alone (ONNX Runtime, ${threads} threads, mirrored margin), and compared with the photo; mean over ${photos.length} photos. Bicubic is sharp's plain cubic upscale, the floor any generator must beat. Produced by \`pnpm --filter @artai/model eval\`; 1-min load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${threads} cores at the start.`,
+    "",
+    "| generator | output | PSNR (RGB) ↑ | SSIM (luma) ↑ | time per pass (median) |",
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const c of cases) {
+    const generator =
+      c.name === "bicubic" ? null : await loadGenerator(c.name, c.scale, { threads });
+    const psnrs: number[] = [];
+    const ssims: number[] = [];
+    const times: number[] = [];
+    let size = "";
+    for (const photo of photos) {
+      const bytes = readFileSync(join(photosDir, photo));
+      const meta = await sharp(bytes).metadata();
+      const long = Math.max(meta.width ?? 1, meta.height ?? 1);
+      const lw = Math.max(1, Math.round(((meta.width ?? 1) * c.side) / long / c.scale));
+      const lh = Math.max(1, Math.round(((meta.height ?? 1) * c.side) / long / c.scale));
+      const W = lw * c.scale;
+      const H = lh * c.scale;
+      size = `${c.side} px (x${c.scale})`;
+      const truth = await sharp(bytes)
+        .resize(W, H, { fit: "fill", kernel: "lanczos3" })
+        .removeAlpha()
+        .toColourspace("srgb")
+        .raw()
+        .toBuffer();
+      const low = await sharp(truth, { raw: { width: W, height: H, channels: 3 } })
+        .resize(lw, lh, { fit: "fill", kernel: "lanczos3" })
+        .raw()
+        .toBuffer();
+      let restored: Uint8Array | Float32Array;
+      if (generator) {
+        const rgb = Float32Array.from(low);
+        const t = performance.now();
+        restored = await generator.run(rgb, lw, lh);
+        times.push(performance.now() - t);
+      } else {
+        restored = await sharp(low, { raw: { width: lw, height: lh, channels: 3 } })
+          .resize(W, H, { fit: "fill", kernel: "cubic" })
+          .raw()
+          .toBuffer();
+      }
+      psnrs.push(psnr(restored, truth));
+      ssims.push(ssim(lumaOfRgb(restored, W, H), lumaOfRgb(truth, W, H)).mssim);
+    }
+    await generator?.dispose?.();
+    times.sort((a, b) => a - b);
+    const t = times.length ? `${Math.round(times[times.length >> 1] as number)} ms` : "—";
+    lines.push(
+      `| ${c.name} | ${size} | ${mean(psnrs).toFixed(2)} dB | ${mean(ssims).toFixed(4)} | ${t} |`,
+    );
+    console.log(lines.at(-1));
+  }
+  lines.push(
+    "",
+    `In use: subtle → ${GENERATOR_FOR.subtle[3]} (x3) and ${GENERATOR_FOR.subtle[4]} (x4), strong → ${GENERATOR_FOR.strong[3]} (x3) and ${GENERATOR_FOR.strong[4]} (x4) (see "Choosing the generator").`,
+  );
+  return lines.join("\n");
+}
+
 async function main() {
   const photos = readdirSync(photosDir)
     .filter((f) => /\.(png|jpe?g|webp)$/i.test(f))
     .sort();
   if (photos.length < 8)
     throw new Error(`need at least 8 evaluation photos, found ${photos.length}`);
+  const generators = process.argv.includes("--no-generators") ? null : await evalGenerators(photos);
+  if (process.argv.includes("--generators-only")) {
+    console.log(generators);
+    return;
+  }
   const server = await startServerProcess();
   const started = Date.now();
   type Row = {
@@ -386,7 +496,9 @@ async function main() {
   } catch {
     doc = "# The ArtAI model\n";
   }
-  writeFileSync(docPath, replaceSection(doc, "eval", table));
+  doc = replaceSection(doc, "eval", table);
+  if (generators) doc = replaceSection(doc, "generators", generators);
+  writeFileSync(docPath, doc);
   console.log(`updated ${docPath}`);
 }
 

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
-import type { GeneratorName, Scale } from "./engine/generator.ts";
+import type { Scale } from "./engine/generator.ts";
 import type { Strength } from "./engine/recipe.ts";
+import type { GeneratorChoice } from "./engine/strength.ts";
 import type { RenderedVariation } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 
@@ -37,8 +38,8 @@ export type WorkerReply =
   | { type: "error"; id: number; message: string };
 
 export interface WorkerSetup {
-  /** The generator of each strength. */
-  generators: Record<Strength, GeneratorName>;
+  /** The generator of each strength and scale. */
+  generators: GeneratorChoice;
   /** ONNX Runtime intra-op threads of each session in this worker. */
   threads: number;
 }
@@ -50,7 +51,7 @@ export interface PoolOptions {
   threads: number;
   /** Requests allowed to wait beyond the workers; beyond workers + maxQueue, reserve() throws Busy. */
   maxQueue: number;
-  generators: Record<Strength, GeneratorName>;
+  generators: GeneratorChoice;
 }
 
 interface Job {

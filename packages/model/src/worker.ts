@@ -7,7 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type Generator, loadGenerator } from "./engine/generator.ts";
 import type { LowRes } from "./engine/perturb.ts";
-import { SCALES } from "./engine/scale.ts";
+import { sessionsOf } from "./engine/strength.ts";
 import { renderStyled, styleOf } from "./engine/styles/index.ts";
 import { detailLayer } from "./engine/variation.ts";
 import type { WorkerReply, WorkerSetup, WorkerTask } from "./pool.ts";
@@ -40,18 +40,18 @@ function prepare(task: WorkerTask): Prepared {
   return { id: task.id, input, detail: null };
 }
 
-async function main({ generators: byStrength, threads }: WorkerSetup) {
+async function main({ generators: choice, threads }: WorkerSetup) {
   const generators = new Map<string, Generator>();
-  for (const name of new Set(Object.values(byStrength)))
-    for (const scale of SCALES)
-      generators.set(`${name}-x${scale}`, await loadGenerator(name, scale, { threads }));
+  for (const { name, scale } of sessionsOf(choice))
+    generators.set(`${name}-x${scale}`, await loadGenerator(name, scale, { threads }));
   post({ type: "ready" });
   let prepared: Prepared | null = null;
   port.on("message", async (task: WorkerTask) => {
     try {
       const started = performance.now();
-      const generator = generators.get(`${byStrength[task.strength]}-x${task.scale}`);
-      if (!generator) throw new Error(`no ${byStrength[task.strength]} x${task.scale} generator`);
+      const name = choice[task.strength][task.scale as 3 | 4];
+      const generator = generators.get(`${name}-x${task.scale}`);
+      if (!generator) throw new Error(`no ${name} x${task.scale} generator`);
       // Preparing the input is model-side work too; it is counted with the variation that does it.
       if (prepared?.id !== task.id) prepared = prepare(task);
       // Only the photo style lays the input's own detail over the generator's output.

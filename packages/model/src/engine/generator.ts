@@ -63,7 +63,10 @@ export async function loadGenerator(
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: "sequential",
-    // Without the pattern cache, memory follows the current image size instead of the largest seen.
+    // No arena and no pattern cache: each run's activations are freed when it ends, so the
+    // resident memory of a server with several sessions per worker stays that of the runs in
+    // progress, not the sum of each session's largest run (docs/model.md, "Memory").
+    enableCpuMemArena: process.env.ARTAI_MODEL_ARENA === "1",
     enableMemPattern: false,
     // Spinning worker threads would steal the core from the other sessions on a busy machine.
     extra: { session: { intra_op: { allow_spinning: "0" } } },

@@ -102,12 +102,13 @@ export function lowResUpsampleConv(
   return { kernel: k, bias: b, shape: [3, 3, cin, outCh] };
 }
 
-/** Multiply-accumulates per input pixel of each Conv in the built graph, for GFLOP/s figures. */
+/**
+ * Multiply-accumulates per low-resolution input pixel of all the graph's convolutions, each
+ * counted at its resolution: the figure GFLOP/s are computed from (2 FLOP per MAC). The upsample
+ * rewrite does not change it (s² fewer pixels, s² more output channels).
+ */
 export interface GraphInfo {
-  /** MACs per low-resolution input pixel (all convs, counted at their resolution). */
   macsPerInputPixel: number;
-  /** The same for the network as Keras defines it (before the upsample rewrite). */
-  kerasMacsPerInputPixel: number;
 }
 
 /** Builds the ONNX model's bytes for one generator and scale. */
@@ -125,7 +126,6 @@ export function buildOnnxModel(files: LayersModelFiles): { bytes: Uint8Array; in
   // Each Keras layer's output is the ONNX value of the same name, except where noted.
   const valueFor = new Map<string, string>();
   let macs = 0;
-  let kerasMacs = 0;
   // Resolution of each layer's output relative to the input (1, or s after an upsample).
   const resolution = new Map<string, number>();
 
@@ -218,8 +218,6 @@ export function buildOnnxModel(files: LayersModelFiles): { bytes: Uint8Array; in
           ? weights.get(`${layer.name}/bias`).values
           : new Float32Array(kernel.shape[3] as number);
         const source = byName.get(inputsOf(layer)[0] as string);
-        const perPixel = kernel.shape.reduce((a, b) => a * b, 1);
-        kerasMacs += perPixel * res * res;
         if (source?.class_name === "UpSampling2D" && valueFor.get(source.name) === undefined) {
           // The rewrite: the upsample was deferred into this conv (see the UpSampling2D case).
           const s = (source.config.size as number[])[0] as number;
@@ -330,6 +328,6 @@ export function buildOnnxModel(files: LayersModelFiles): { bytes: Uint8Array; in
   });
   return {
     bytes: onnx.ModelProto.encode(model).finish(),
-    info: { macsPerInputPixel: macs, kerasMacsPerInputPixel: kerasMacs },
+    info: { macsPerInputPixel: macs },
   };
 }

@@ -232,12 +232,12 @@ export function addWarpedDetail(
     for (let x = 0; x < width; x++) {
       const sx = x + (dxs[x] as number);
       const sy = y + (dys[x] as number);
-      const xc = sx < 0 ? 0 : sx > xMax ? xMax : sx;
-      const yc = sy < 0 ? 0 : sy > yMax ? yMax : sy;
+      const xc = Math.min(xMax, Math.max(0, sx));
+      const yc = Math.min(yMax, Math.max(0, sy));
       const x0 = Math.floor(xc);
       const y0 = Math.floor(yc);
-      const x1 = x0 + 1 > xMax ? xMax : x0 + 1;
-      const y1 = y0 + 1 > yMax ? yMax : y0 + 1;
+      const x1 = Math.min(xMax, x0 + 1);
+      const y1 = Math.min(yMax, y0 + 1);
       const fx = xc - x0;
       const fy = yc - y0;
       const i00 = (y0 * width + x0) * 3;
@@ -250,7 +250,7 @@ export function addWarpedDetail(
         const bottom = (detail[i10 + c] as number) * (1 - fx) + (detail[i11 + c] as number) * fx;
         // The sample is rounded to float32 as the Float32Array it used to be stored in was.
         const v = (out[p + c] as number) + gain * Math.fround(top * (1 - fy) + bottom * fy);
-        out[p + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+        out[p + c] = Math.min(255, Math.max(0, v));
       }
     }
   }

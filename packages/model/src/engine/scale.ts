@@ -1,7 +1,7 @@
 import type { Scale } from "./generator.ts";
 
 /** The generator scales a worker loads. */
-export const SCALES: readonly Scale[] = [3, 4];
+export const SCALES = [3, 4] as const satisfies readonly Scale[];
 
 /**
  * The generator scale for an output whose long side is `longSide` px: x3 keeps more of the photo

@@ -54,6 +54,9 @@ export const pencil: ArtStyle = {
     const tooth = noise(w, h, 1, rng, 2, 0.7);
     const smudge = blur(tone, w, h, 1, 3 * u);
     const contourWeight = strong ? 0.95 : 0.8;
+    // Strong is a quicker, bolder sketch: more gaps between strokes, less smudged tone.
+    const gaps = strong ? 0.3 : 0.12;
+    const smudging = strong ? 0.15 : 0.35;
 
     const out = new Float32Array(w * h * 3);
     for (let y = 0; y < h; y++)
@@ -76,7 +79,7 @@ export const pencil: ArtStyle = {
           const offset = hash(line, 7, salt) * strokeLength;
           const segment = Math.floor((along + offset) / strokeLength);
           const pressure = hash(line, segment, salt);
-          if (pressure < 0.12) continue; // a gap between strokes
+          if (pressure < gaps) continue; // a gap between strokes
           const weight = smoothstep(th, th + 0.25, t);
           const width = 0.1 + 0.2 * weight;
           const ink =
@@ -87,7 +90,7 @@ export const pencil: ArtStyle = {
         const contour = smoothstep(0.97, 0.72, ratio) * contourWeight;
         white *= 1 - contour;
         // Soft smudged graphite carries the broad tone; the paper's tooth breaks every mark.
-        white *= 1 - 0.35 * (smudge[p] as number) ** 1.4;
+        white *= 1 - smudging * (smudge[p] as number) ** 1.4;
         const toothy = 1 - (1 - white) * (0.72 + 0.28 * (tooth[p] as number));
         const g = 1 + 0.03 * (tooth[p] as number);
         for (let j = 0; j < 3; j++) {
