@@ -57,11 +57,11 @@ export function CompareDialog({
           <div className="flex items-start justify-between gap-4">
             <div>
               <h2 id={titleId} className="font-semibold text-lg">
-                Variation {number} ({styleName(variation.style)}) compared with the original
+                Variation {number} compared with the original
               </h2>
               <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                Drag the divider or use the arrow keys. Seed {variation.seed} · {variation.width} ×{" "}
-                {variation.height} px
+                {styleName(variation.style)}. Drag the divider or use the arrow keys. Seed{" "}
+                {variation.seed} · {variation.width} × {variation.height} px
               </p>
             </div>
             <Button

@@ -123,10 +123,12 @@ function LoadedJob({
               {headings[current.status]}
             </h1>
             <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-              <span data-testid="job-style">{styleName(current.options.style)}</span> ·{" "}
               {current.options.variations} variation{current.options.variations === 1 ? "" : "s"} ·{" "}
               {current.options.strength === "strong" ? "Strong" : "Subtle"} · seed{" "}
               {current.options.seed}
+            </p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Style: <span data-testid="job-style">{styleName(current.options.style)}</span>
             </p>
           </div>
           {current.status === "succeeded" ? (
