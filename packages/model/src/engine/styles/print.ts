@@ -89,8 +89,10 @@ export const print: ArtStyle = {
       const k = smoothstep(0.15, 0.9, grey) * grey;
       const cmyk = [c0 - k, m0 - k, y0 - k, k];
       for (let j = 0; j < 4; j++) {
-        // Light ink opens to bare paper and heavy ink closes to solid, as a screen prints.
-        const pushed = smoothstep(0.12, 0.88, cmyk[j] as number);
+        // Strong: light ink opens to bare paper and heavy ink closes to solid, as a screen
+        // prints; subtle keeps every tone in dots, so low-contrast pictures keep their layout.
+        const ink = clamp(cmyk[j] as number, 0, 1);
+        const pushed = strong ? smoothstep(0.12, 0.88, ink) : ink;
         const stepped = Math.round(pushed * levels) / levels;
         plates[p * 4 + j] = clamp(stepped, 0, 1);
       }
