@@ -7,6 +7,7 @@ import { REQUEST_ALARM_THRESHOLD } from "./config.ts";
 import { edgeSecret } from "./edge.ts";
 import { dataKey, useKey } from "./kms.ts";
 import { model } from "./model.ts";
+import { permissionsOf } from "./permissions.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
 import { jobs, outputs, uploads } from "./storage.ts";
 
@@ -55,15 +56,12 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   architecture: "arm64",
   memory: "512 MB",
   timeout: "29 seconds",
-  // Model: its endpoint name only, for the status page's model metrics (no invoke right).
+  // Model: its endpoint name, for the status page's model metrics.
   link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken, model, edgeSecret],
   // The status page draws the alarm's threshold; keep it the one the alarm uses.
   environment: { ARTAI_ALARM_THRESHOLD: String(REQUEST_ALARM_THRESHOLD) },
-  permissions: [
-    useKey(dataKey),
-    // GetMetricData cannot be scoped to a resource.
-    sst.aws.permission({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
-  ],
+  // Exactly the api's rows of the permissions table (links grant nothing, see iam.ts).
+  permissions: [useKey(dataKey), ...permissionsOf("api")],
 });
 
 export const apiRoutes = API_ROUTES.map((route) => api.route(route, apiHandler.arn));

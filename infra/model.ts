@@ -166,12 +166,8 @@ function deployModel() {
   });
 
   // The link carries the name only (the API reads it for the status page's model metrics);
-  // the right to invoke is granted to the worker alone, through `invokePermission`.
+  // the right to invoke is the worker's alone, from the permissions table (permissions.ts).
   const link = new sst.Linkable("Model", { properties: { endpointName: endpoint.name } });
-  const invokePermission = sst.aws.permission({
-    actions: ["sagemaker:InvokeEndpoint"],
-    resources: [endpoint.arn],
-  });
 
   return {
     repository,
@@ -183,7 +179,6 @@ function deployModel() {
     endpoint,
     scalingPolicy,
     link,
-    invokePermission,
   };
 }
 
@@ -208,9 +203,6 @@ export const localModel = $dev ? runLocally() : undefined;
 
 /** Linked as `Model`: `Resource.Model.endpointName`. */
 export const model = inference?.link ?? (localModel as NonNullable<typeof localModel>).link;
-
-/** `sagemaker:InvokeEndpoint` on the endpoint, for the worker only (none under `sst dev`). */
-export const invokeModel = inference ? [inference.invokePermission] : [];
 
 /**
  * Environment for functions that call the model. Under `sst dev` the SDK's standard

@@ -13,6 +13,7 @@ import { api } from "./api.ts";
 import { REQUEST_ALARM_THRESHOLD, stage } from "./config.ts";
 import { dataKey, messagingKey, useKey } from "./kms.ts";
 import { inference, VARIANT_NAME } from "./model.ts";
+import { permissionsOf } from "./permissions.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
 import { jobs } from "./storage.ts";
 import { worker } from "./worker.ts";
@@ -74,7 +75,7 @@ export const breaker = stage.breaker
         architecture: "arm64",
         timeout: "30 seconds",
         link: [jobs],
-        permissions: [useKey(dataKey)],
+        permissions: [useKey(dataKey), ...permissionsOf("breaker")],
         environment: { [BREAKER_ALARM_ENV]: requestAlarmName($app.stage) },
       },
       {

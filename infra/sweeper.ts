@@ -3,6 +3,7 @@
  * (for example when an upload event was lost or a worker timed out).
  */
 import { dataKey, messagingKey, useKey } from "./kms.ts";
+import { permissionsOf } from "./permissions.ts";
 import { queue } from "./queue.ts";
 import { jobs, uploads } from "./storage.ts";
 
@@ -20,6 +21,6 @@ export const sweeper = new sst.aws.CronV2("Sweeper", {
     nodejs: { install: ["sharp"] },
     // Uploads: a re-driven job's event names the uploads bucket.
     link: [jobs, queue, uploads],
-    permissions: [useKey(dataKey), useKey(messagingKey)],
+    permissions: [useKey(dataKey), useKey(messagingKey), ...permissionsOf("sweeper")],
   },
 });

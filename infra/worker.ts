@@ -5,8 +5,9 @@
  */
 import { stage, WORKER_TIMEOUT_SECONDS } from "./config.ts";
 import { dataKey, messagingKey, useKey } from "./kms.ts";
-import { invokeModel, model, modelEnvironment } from "./model.ts";
+import { model, modelEnvironment } from "./model.ts";
 import { vpc, workerSecurityGroup } from "./network.ts";
+import { permissionsOf } from "./permissions.ts";
 import { queue } from "./queue.ts";
 import { jobs, outputs, uploads } from "./storage.ts";
 
@@ -25,7 +26,8 @@ export const worker = new sst.aws.Function("Worker", {
     useKey(dataKey),
     // The event source mapping polls the KMS-encrypted queue with this role.
     useKey(messagingKey),
-    ...invokeModel,
+    // The worker's rows of the permissions table, the event source mapping's polling included.
+    ...permissionsOf("worker"),
   ],
   environment: modelEnvironment,
   // `sst dev` runs the worker on the laptop; its stub needs the internet, so no VPC there.

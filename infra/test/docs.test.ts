@@ -8,6 +8,7 @@ import path from "node:path";
 import ts from "typescript";
 import { expect, test } from "vitest";
 import { repoRoot } from "./harness.ts";
+import { documentedPermissions, renderPermissions } from "./permissions-doc.ts";
 
 const deploy = readFileSync(path.join(repoRoot, "docs", "deploy.md"), "utf8");
 
@@ -71,4 +72,13 @@ test("10. docs/deploy.md: prerequisites, first deploy, secrets, domain and edge 
     // Every `jq -r .<output>` in a runbook names an output the program returns.
     for (const [, key] of body.matchAll(/jq -r \.(\w+)/g)) expect(outputs).toContain(key);
   }
+});
+
+test("5. docs/infra.md lists each function's permissions and why, exactly as the permissions table declares them", () => {
+  const documented = documentedPermissions();
+  expect(documented, "docs/infra.md lost its generated permissions section").toBeDefined();
+  // On a difference: `pnpm --filter @artai/infra exec tsx test/permissions-doc.ts --write`.
+  expect(documented).toBe(renderPermissions());
+  for (const fn of ["api", "worker", "sweeper", "breaker"])
+    expect(documented).toContain(`#### \`${fn}\``);
 });

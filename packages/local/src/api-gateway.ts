@@ -1,6 +1,7 @@
 /**
  * An adapter shaped like API Gateway's HTTP API (payload format 2.0): it turns a Node request into
- * the event Lambda would receive, invokes the handler in-process, and writes its structured result
+ * the event Lambda would receive, invokes the handler (the stack passes the API function's
+ * thread, src/lambda/), and writes its structured result
  * back, cookies included. Like API Gateway it refuses bodies over 10 MB and gives up after 30 s.
  */
 import { randomUUID } from "node:crypto";

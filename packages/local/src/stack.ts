@@ -5,7 +5,9 @@
  * `/api/*` to the API as CloudFront does in production.
  *
  * The application code is not told it is local: the stack sets the SDK's standard endpoint
- * variables and the `Resource` links (`SST_RESOURCE_*`) exactly as `sst dev` would.
+ * variables and the `Resource` links (`SST_RESOURCE_*`) exactly as `sst dev` would. Each function
+ * runs in its own worker thread with its own key and links, and the local S3, DynamoDB and SQS
+ * hold each key to that function's rows of the permissions table (src/iam/).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -15,15 +17,26 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   DLQ_RETENTION_SECONDS,
+  FUNCTIONS,
+  type FunctionName,
   MAX_RECEIVE_COUNT,
   QUEUE_RETENTION_SECONDS,
   QUEUE_VISIBILITY_SECONDS,
+  type ResourceName,
   UPLOAD_PREFIX,
 } from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
 import { createApiGateway } from "./api-gateway.ts";
 import { startDynamo } from "./dynamo.ts";
 import { EDGE_READ_TIMEOUT_MS, enforceOriginReadTimeout } from "./edge.ts";
+import {
+  ADMIN_CREDENTIALS,
+  type Credentials,
+  FUNCTION_CREDENTIALS,
+  LOCAL_ACCOUNT,
+  LocalIam,
+} from "./iam/index.ts";
+import { LocalLambda } from "./lambda/index.ts";
 import { startModel } from "./model.ts";
 import { type Ops, type OpsOptions, startOps } from "./ops/index.ts";
 import { forward, forwardUpgrade } from "./proxy.ts";
@@ -46,9 +59,56 @@ export const NAMES = {
 } as const;
 
 export const REGION = "us-east-1";
-export const CREDENTIALS = {
-  accessKeyId: "ARTAILOCALACCESSKEY",
-  secretAccessKey: "artai-local-secret-key",
+/**
+ * The stack's operator key (the tests' own clients, `stack.env`): in no row of the permissions
+ * table, so it has full access, as an account administrator's would. The functions never use it.
+ */
+export const CREDENTIALS = ADMIN_CREDENTIALS;
+
+/** The local ARN of every resource the permissions table names. */
+export const RESOURCE_ARNS: Partial<Record<ResourceName, string>> = {
+  Uploads: `arn:aws:s3:::${NAMES.uploads}`,
+  Outputs: `arn:aws:s3:::${NAMES.outputs}`,
+  Jobs: `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT}:table/${NAMES.table}`,
+  Queue: `arn:aws:sqs:${REGION}:${LOCAL_ACCOUNT}:${NAMES.queue}`,
+  DeadLetterQueue: `arn:aws:sqs:${REGION}:${LOCAL_ACCOUNT}:${NAMES.dlq}`,
+  Model: `arn:aws:sagemaker:${REGION}:${LOCAL_ACCOUNT}:endpoint/${NAMES.endpoint}`,
+};
+
+/** Each function's links, as infra/ declares them (`link: [...]`). */
+export const LINKS: Record<FunctionName, readonly string[]> = {
+  api: [
+    "Jobs",
+    "Uploads",
+    "Outputs",
+    "Queue",
+    "DeadLetterQueue",
+    "StatusToken",
+    "Model",
+    "EdgeSecret",
+  ],
+  worker: ["Jobs", "Uploads", "Outputs", "Model", "Queue"],
+  sweeper: ["Jobs", "Queue", "Uploads"],
+  breaker: ["Jobs"],
+};
+
+/**
+ * What each function's thread loads before it is configured: modules that read no environment
+ * when they load (the SDK clients; sharp, for the functions whose pipeline module imports it).
+ */
+const PRELOAD: Record<FunctionName, string[]> = {
+  api: ["@artai/core/aws"],
+  worker: ["@artai/core/aws", "sharp"],
+  sweeper: ["@artai/core/aws", "sharp"],
+  breaker: ["@artai/core/aws"],
+};
+
+/** The handler module of each function (packages/functions/src/<name>.ts). */
+const HANDLERS: Record<FunctionName, string> = {
+  api: "@artai/functions/api",
+  worker: "@artai/functions/worker",
+  sweeper: "@artai/functions/sweeper",
+  breaker: "@artai/functions/breaker",
 };
 
 /** The queue's settings: the contract's, which infra/ declares on AWS. */
@@ -109,8 +169,21 @@ export interface Stack {
   ops: Ops;
   /** The SageMaker Runtime front: its invocation record, and fault knobs for its container. */
   modelEndpoint: Pick<SageMakerRuntime, "invocations" | "setTimeoutMs" | "setModelUrl">;
-  /** The environment the handlers run with (endpoints, links, credentials). */
+  /**
+   * The operator's environment, also set on this process for tests that call core directly:
+   * the endpoints, every link, and the operator's key (full access; no function's role).
+   */
   env: Record<string, string>;
+  /**
+   * Each function as Lambda runs it: its own worker thread, with its own environment (its key
+   * and its links only). `invoke` runs its handler with an event, as Lambda would.
+   */
+  functions: Record<
+    FunctionName,
+    { env: Record<string, string>; credentials: Credentials; invoke: LocalLambda["invoke"] }
+  >;
+  /** The local IAM: each function's key and what the permissions table allows it. */
+  iam: LocalIam;
   /** Stops the model container; `InvokeEndpoint` then fails as it does when a container dies. */
   stopModel(): Promise<void>;
   /** Starts the model container again, on the same port. */
@@ -140,7 +213,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     closers.length = 0;
   };
 
+  const iam = new LocalIam(RESOURCE_ARNS);
+  const iamFor = { credentials: iam.credentials(), authorize: iam.authorize };
+
   try {
+    // Each function in its own thread, as on Lambda. The threads load the SDK while the servers
+    // start; each gets its own key and links once the endpoints are known (below).
+    const lambdas = Object.fromEntries(
+      FUNCTIONS.map((fn) => [
+        fn,
+        new LocalLambda({ name: fn, module: HANDLERS[fn], preload: PRELOAD[fn] }),
+      ]),
+    ) as Record<FunctionName, LocalLambda>;
+    closers.push(async () => {
+      await Promise.all(Object.values(lambdas).map((l) => l.close()));
+    });
+
     // The site's own server first, so its origin is known to CORS and the cookie. Until the rest
     // is up it answers 503 with Retry-After, so an early visitor or probe never hangs.
     let route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
@@ -168,6 +256,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region: REGION,
       credentials: CREDENTIALS,
       host,
+      iam: { ...iamFor, accountId: LOCAL_ACCOUNT },
     };
     let dynamo = await startDynamo(dynamoOptions);
     const dynamoPort = Number(new URL(dynamo.url).port);
@@ -190,7 +279,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await jobs.flush();
       await dlq.flush();
     });
-    const sqsApi = await startSqsApi({ queues: [jobs, dlq], host });
+    const sqsApi = await startSqsApi({
+      queues: [jobs, dlq],
+      host,
+      iam: { ...iamFor, region: REGION, accountId: LOCAL_ACCOUNT },
+    });
     closers.push(sqsApi.close);
 
     let model: { url: string; stop(): Promise<void> } | undefined;
@@ -208,7 +301,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       modelPort = Number(new URL(started.url).port);
       model = started;
     };
-    await launchModel();
+    // The model container starts while the rest of the stack does.
+    const modelStarted = launchModel();
+    modelStarted.catch(() => {});
     const ops = await startOps({
       dataDir,
       region: REGION,
@@ -222,8 +317,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       log,
     });
     closers.push(ops.close);
-    closers.push(async () => model?.stop());
-    const modelUrl = model?.url ?? "";
+    closers.push(async () => {
+      await modelStarted.catch(() => {});
+      await model?.stop();
+    });
     const sagemaker = await startSageMakerRuntime({
       endpointName: NAMES.endpoint,
       modelUrl: ops.endpoints.model,
@@ -235,7 +332,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dataDir: join(dataDir, "s3"),
       host,
       region: REGION,
-      credentials: [CREDENTIALS],
+      credentials: iam.credentials(),
+      authorize: iam.authorize,
       buckets: [
         {
           name: NAMES.uploads,
@@ -297,21 +395,55 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SST_RESOURCE_EdgeSecret: JSON.stringify({ value: edgeSecret, type: "sst.sst.Secret" }),
     };
     Object.assign(env, ops.env({ deadLetterQueueUrl: sqsApi.queueUrl(NAMES.dlq) }));
-    // The handlers run in this process, as Lambda would run them, with the environment Lambda would give.
+    // The operator's environment, for tests that call core in this process.
     Object.assign(process.env, env);
-    const { handler: api } = await import("@artai/functions/api");
-    const { handler: worker } = await import("@artai/functions/worker");
-    const { handler: sweeper } = await import("@artai/functions/sweeper");
-    const { handler: breaker } = await import("@artai/functions/breaker");
-    ops.connectBreaker(breaker);
 
+    // Each function's own key and only its own links, as on Lambda.
+    const functionEnv = (fn: FunctionName): Record<string, string> => {
+      const own = Object.fromEntries(
+        Object.entries(env).filter(
+          ([name]) =>
+            !name.startsWith("SST_RESOURCE_") ||
+            name === "SST_RESOURCE_App" ||
+            LINKS[fn].includes(name.slice("SST_RESOURCE_".length)),
+        ),
+      );
+      return {
+        ...own,
+        AWS_ACCESS_KEY_ID: FUNCTION_CREDENTIALS[fn].accessKeyId,
+        AWS_SECRET_ACCESS_KEY: FUNCTION_CREDENTIALS[fn].secretAccessKey,
+        AWS_LAMBDA_FUNCTION_NAME: `artai-local-${fn}`,
+      };
+    };
+    await Promise.all(FUNCTIONS.map((fn) => lambdas[fn].start(functionEnv(fn))));
+    await modelStarted;
+    const modelUrl = model?.url ?? "";
+    const functions = Object.fromEntries(
+      FUNCTIONS.map((fn) => [
+        fn,
+        {
+          env: lambdas[fn].env,
+          credentials: FUNCTION_CREDENTIALS[fn],
+          invoke: lambdas[fn].invoke.bind(lambdas[fn]),
+        },
+      ]),
+    ) as Stack["functions"];
+    ops.connectBreaker((event) => functions.breaker.invoke(event));
+
+    // Lambda's event source mapping polls with the worker's role: it needs the table's rights.
+    const queueArn = `arn:aws:sqs:${REGION}:${LOCAL_ACCOUNT}:${NAMES.queue}`;
+    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) {
+      const decision = iam.authorize(FUNCTION_CREDENTIALS.worker.accessKeyId, action, queueArn);
+      if (!decision.allowed)
+        throw new Error(`the worker's event source mapping: ${decision.message}`);
+    }
     const eventSource = new EventSource({
       queue: jobs,
       queueArn: `arn:aws:sqs:${REGION}:000000000000:${NAMES.queue}`,
       region: REGION,
       batchSize: QUEUE.batchSize,
       concurrency: QUEUE.concurrency,
-      handler: worker,
+      handler: (event) => functions.worker.invoke(event),
       onError: (error) => log("worker", `invocation failed: ${String(error)}`),
     });
     if (options.worker !== false) eventSource.start();
@@ -320,7 +452,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const sweepEvery = options.sweepIntervalMs ?? 60_000;
     if (sweepEvery > 0) {
       const timer = setInterval(() => {
-        sweeper().catch((error: unknown) => log("sweeper", String(error)));
+        // The shape of an EventBridge schedule's event, as the cron rule would send it.
+        const event = {
+          version: "0",
+          id: randomBytes(16).toString("hex"),
+          "detail-type": "Scheduled Event",
+          source: "aws.events",
+          account: LOCAL_ACCOUNT,
+          time: new Date().toISOString(),
+          region: REGION,
+          resources: [],
+          detail: {},
+        };
+        functions.sweeper.invoke(event).catch((error: unknown) => log("sweeper", String(error)));
       }, sweepEvery);
       closers.push(async () => clearInterval(timer));
     }
@@ -337,7 +481,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       closers.push(() => web?.stop() ?? Promise.resolve());
     }
 
-    const gateway = createApiGateway({ handler: api, onRequest: ops.onRequest });
+    const gateway = createApiGateway({
+      handler: (event) => functions.api.invoke(event),
+      onRequest: ops.onRequest,
+    });
     route = (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       // The edge's stamp, as CloudFront's viewer-request function sets it (docs/api.md#the-edge).
@@ -393,6 +540,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ops,
       modelEndpoint: sagemaker,
       env,
+      functions,
+      iam,
       stopModel: async () => model?.stop(),
       startModel: launchModel,
       restart: async (component, downMs = 0) => {

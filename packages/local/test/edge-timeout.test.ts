@@ -29,6 +29,11 @@ describe("2. the long poll fits the edge's origin read timeout", () => {
       edgeReadTimeoutMs: 1_000,
     });
     browser = new Browser(stack.url);
+    // The API's first invocations are its cold start (its own thread, as a Lambda's): they may
+    // take longer than this short timeout on a busy machine, so warm it up first.
+    for (let i = 0; i < 10; i++) {
+      if ((await browser.request("/api/health")).status === 200) break;
+    }
     const created = await browser.createJob(NEW_UPLOAD);
     expect(created.status).toBe(201);
     jobId = created.body.job.id;

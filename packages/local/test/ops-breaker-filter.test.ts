@@ -13,6 +13,10 @@ import { type Stack, startStack } from "../src/stack.ts";
 import { tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
+// The API reads the flag through a short cache (ARTAI_BREAKER_CACHE_MS, 5 s), and the breaker runs
+// in its own function, as on Lambda: turn the cache off so each change shows at once.
+process.env.ARTAI_BREAKER_CACHE_MS = "0";
+
 const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
 const THRESHOLD = 3;
 const DLQ_ALARM = "artai-local-DeadLetterAlarm-0123abcd";

@@ -10,6 +10,11 @@ import { type Stack, startStack } from "../src/stack.ts";
 import { tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
+// The API reads the flag through a short cache (ARTAI_BREAKER_CACHE_MS, 5 s). The breaker runs in
+// its own function, as on Lambda, so nothing clears that cache when it changes the flag: turn the
+// cache off to see each change at once. Set before the stack starts, so the API inherits it.
+process.env.ARTAI_BREAKER_CACHE_MS = "0";
+
 const HOUR = 3_600_000;
 const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
 

@@ -53,7 +53,8 @@ describe("status route", () => {
   });
 
   it("shows requests against the threshold, queues, job latency and model health", async () => {
-    // Everything the handlers print while this job runs (they run in this process, as Lambda would).
+    // Everything the handlers print while this job runs (each function's thread writes to this
+    // process's stdout, as Lambda's functions write to CloudWatch Logs).
     const printed: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk, ...rest) => {
@@ -84,6 +85,10 @@ describe("status route", () => {
       }
     }
 
+    // Another thread's lines arrive asynchronously: wait for the worker's last one (its metrics).
+    await expect
+      .poll(() => printed.join("").includes('"JobsSucceeded"'), { timeout: 5_000 })
+      .toBe(true);
     spy.mockRestore();
 
     // Structured JSON logs: every line on this job's path, API and worker, names the job.

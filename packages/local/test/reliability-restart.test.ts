@@ -89,7 +89,7 @@ describe("11–12. crashes and restarts", () => {
     await queueDrained(stack);
     expect(modelCalls(stack)).toBe(1);
     expect(stack.queues.dlq.stats().total).toBe(0);
-  });
+  }, 120_000); // two cold starts of the stack, each with its four functions' threads
 
   it("12. DynamoDB and then S3 restart while jobs are processed: the work is retried and every job ends succeeded with one current set of outputs", async () => {
     if (!stack) throw new Error("no stack");

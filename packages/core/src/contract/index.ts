@@ -292,3 +292,8 @@ export const isStyle = (value: unknown): value is Style =>
   typeof value === "string" && (STYLE_IDS as readonly string[]).includes(value);
 /** The preview of each style in the web app's picker (rendered once by the real model). */
 export const stylePreviewPath = (style: Style) => `/styles/${style}.webp`;
+
+// ── Least privilege ─────────────────────────────────────────────────────────────────────────
+
+/** Each function's IAM permissions (infra writes them; the local stack enforces them). */
+export * from "./permissions.ts";

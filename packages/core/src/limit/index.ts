@@ -79,7 +79,11 @@ export async function take(client: string, action: Action, now = Date.now()): Pr
   }
   const current = await table().get(key).go({ consistent: true });
   const tat = current.data?.tat ?? now;
-  throw new RateLimited(Math.max(1, Math.ceil((tat - (now + burst - interval)) / 1000)));
+  // Concurrent requests read the clock in one order and land their writes in another, so `tat`
+  // may have been set by a request that read a later "now" than this one. A token is never more
+  // than one refill interval away, whoever wrote last.
+  const wait = Math.ceil((tat - (now + burst - interval)) / 1000);
+  throw new RateLimited(Math.max(1, Math.min(Math.ceil(interval / 1000), wait)));
 }
 
 const OPEN: readonly Job.Status[] = ["queued", "processing"];

@@ -119,9 +119,17 @@ export async function purge(bucket: string, prefix: string) {
       VersionId: v.VersionId,
     }));
     if (objects.length > 0) {
-      await s3().send(
+      const result = await s3().send(
         new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
       );
+      // A multi-object delete answers 200 even when keys were refused (AccessDenied per key):
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+      const [refused] = result.Errors ?? [];
+      if (refused) {
+        throw new Error(
+          `could not delete ${result.Errors?.length} version(s) under ${prefix} in ${bucket}: ${refused.Code} ${refused.Message ?? ""}`.trim(),
+        );
+      }
     }
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;

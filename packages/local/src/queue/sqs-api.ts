@@ -2,21 +2,39 @@
  * The subset of the SQS API (AWS JSON 1.0 protocol) that ArtAI's code calls, so the same
  * `@aws-sdk/client-sqs` calls work against the local queues: SendMessage, ReceiveMessage,
  * DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl and PurgeQueue.
+ *
+ * With `iam`, every request's SigV4 signature is verified and its caller authorised for
+ * `sqs:<Operation>` on the queue's ARN, before the operation is even looked up (so a function
+ * that may not DeleteQueue hears AccessDenied, as on AWS, not "unsupported").
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Authorizer, Credentials } from "../iam/index.ts";
+import { JsonSigV4Verifier, SignatureError } from "../iam/sigv4.ts";
 import type { LocalQueue } from "./queue.ts";
 
 type Handler = (queue: LocalQueue, input: Record<string, unknown>) => unknown;
+
+/** SQS's errors for a request it could not authenticate (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html). */
+const SIGNATURE_ERRORS: Record<SignatureError["reason"], string> = {
+  missing: "MissingAuthenticationToken",
+  malformed: "IncompleteSignature",
+  "unknown-key": "InvalidClientTokenId",
+  mismatch: "SignatureDoesNotMatch",
+  expired: "RequestExpired",
+};
 
 export async function startSqsApi(input: {
   queues: LocalQueue[];
   host?: string;
   port?: number;
+  /** Verify signatures and authorise each caller (the local stack's per-function IAM). */
+  iam?: { credentials: Credentials[]; authorize: Authorizer; region: string; accountId: string };
 }): Promise<{ url: string; queueUrl(name: string): string; close(): Promise<void> }> {
   const byName = new Map(input.queues.map((q) => [q.name, q]));
   let base = "";
   const queueUrl = (name: string) => `${base}/000000000000/${name}`;
+  const verifier = input.iam && new JsonSigV4Verifier(input.iam.credentials, "sqs");
 
   const operations: Record<string, Handler> = {
     SendMessage: (queue, body) => {
@@ -84,12 +102,48 @@ export async function startSqsApi(input: {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<
-        string,
-        unknown
-      >;
+      const raw = Buffer.concat(chunks);
+      const body = JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
       const target = String(req.headers["x-amz-target"] ?? "");
       const operation = target.replace(/^AmazonSQS\./, "");
+      if (input.iam && verifier) {
+        let accessKeyId: string;
+        try {
+          accessKeyId = await verifier.verify({
+            method: req.method ?? "POST",
+            path: req.url ?? "/",
+            headers: req.headers,
+            body: raw,
+          });
+        } catch (error) {
+          if (!(error instanceof SignatureError)) throw error;
+          const code = SIGNATURE_ERRORS[error.reason];
+          return send(
+            403,
+            { __type: `com.amazon.coral.service#${code}`, message: error.message },
+            code,
+          );
+        }
+        const name = String(
+          body.QueueName ??
+            String(body.QueueUrl ?? "")
+              .split("/")
+              .pop() ??
+            "",
+        );
+        const { region, accountId } = input.iam;
+        const resource = name ? `arn:aws:sqs:${region}:${accountId}:${name}` : "*";
+        const decision = input.iam.authorize(accessKeyId, `sqs:${operation}`, resource);
+        if (!decision.allowed) {
+          // The JSON protocol's AccessDeniedException (HTTP 400); the query-compatibility header
+          // makes the SDK name it `AccessDenied`, as the query protocol did.
+          return send(
+            400,
+            { __type: "com.amazon.coral.service#AccessDeniedException", message: decision.message },
+            "AccessDenied",
+          );
+        }
+      }
       if (operation === "GetQueueUrl") {
         const name = String(body.QueueName);
         if (!byName.has(name)) {

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Authorizer } from "../iam/index.ts";
 import { SigV4Verifier } from "./auth.ts";
 import { S3Error } from "./errors.ts";
 import {
@@ -27,6 +28,11 @@ export interface LocalS3Options {
   region: string;
   /** The only keys whose SigV4 signatures are accepted. */
   credentials: { accessKeyId: string; secretAccessKey: string }[];
+  /**
+   * IAM, after the signature: whether a key may perform an action on a resource (the local
+   * stack's per-function permissions). Absent, every accepted key may do everything.
+   */
+  authorize?: Authorizer;
   /** Created (or updated) at start; an omitted setting keeps the persisted one. */
   buckets?: {
     name: string;
@@ -99,6 +105,7 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
     verifier: new SigV4Verifier(opts.region, opts.credentials),
     region: opts.region,
     deliver,
+    authorize: opts.authorize,
   });
   const inFlight = new Set<Promise<void>>();
 

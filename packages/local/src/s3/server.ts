@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
+import type { Authorizer } from "../iam/index.ts";
 import {
   type Authenticated,
   headerValue,
@@ -21,6 +22,7 @@ import {
   type S3Notification,
   type S3ObjectCreatedRecord,
 } from "./events.ts";
+import { bucketArn, objectArn, requiredPermission } from "./iam.ts";
 import { groupListing } from "./listing.ts";
 import type { MultipartUploads } from "./multipart.ts";
 import { checkPostPolicy } from "./post-policy.ts";
@@ -91,6 +93,8 @@ interface RequestContext {
   key?: string;
   cors?: CorsRule;
   origin?: string;
+  /** The access key that signed the request, once verified. */
+  accessKeyId?: string;
 }
 
 export interface ServerDeps {
@@ -99,6 +103,8 @@ export interface ServerDeps {
   multipart: MultipartUploads;
   region: string;
   deliver: (event: S3Notification) => Promise<void>;
+  /** IAM: whether a caller may perform an action on a resource. Absent, every signer may. */
+  authorize?: Authorizer;
 }
 
 function parseQuery(raw: string): Query {
@@ -180,6 +186,11 @@ export class S3Handler {
       query: ctx.query,
       headers: req.headers,
     });
+    ctx.accessKeyId = auth.accessKeyId;
+    // As on AWS, authorisation comes before the operation: a caller that may not
+    // PutBucketPolicy hears AccessDenied, whether or not the operation would work.
+    const permission = requiredPermission(method, ctx.bucket, ctx.key, ctx.query, req.headers);
+    if (permission) this.authorize(ctx, permission.action, permission.resource);
     for (const sub of UNSUPPORTED_SUBRESOURCES) {
       if (has(ctx.query, sub)) {
         throw new S3Error(
@@ -262,6 +273,18 @@ export class S3Handler {
       default:
         throw methodNotAllowed(method, "Object");
     }
+  }
+
+  // ---- IAM -------------------------------------------------------------------------------
+
+  /** Throws AccessDenied unless the request's signer may perform `action` on `resource`. */
+  private authorize(ctx: RequestContext, action: string, resource: string) {
+    if (!this.allowed(ctx.accessKeyId, action, resource)) throw accessDenied();
+  }
+
+  private allowed(accessKeyId: string | undefined, action: string, resource: string): boolean {
+    if (!this.deps.authorize || accessKeyId === undefined) return true;
+    return this.deps.authorize(accessKeyId, action, resource).allowed;
   }
 
   // ---- responses ---------------------------------------------------------------------------
@@ -708,6 +731,13 @@ export class S3Handler {
     const sourceBucket = sourcePath.slice(0, slash);
     const sourceKey = sourcePath.slice(slash + 1);
     const sourceVersionId = queryValue(parseQuery(queryPart), "versionId");
+    // CopyObject reads the source with the caller's rights (s3:GetObject, or
+    // s3:GetObjectVersion for a named version): https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+    this.authorize(
+      ctx,
+      sourceVersionId === undefined ? "s3:GetObject" : "s3:GetObjectVersion",
+      objectArn(sourceBucket, sourceKey),
+    );
     const sourceConfig = this.store.bucket(sourceBucket);
     const sourceVersion = this.store.getVersion(sourceBucket, sourceKey, sourceVersionId);
     const directive = (
@@ -758,7 +788,21 @@ export class S3Handler {
   private async getObject(ctx: RequestContext, bucket: string, key: string, head: boolean) {
     const config = this.store.bucket(bucket);
     const versionId = queryValue(ctx.query, "versionId");
-    const version = this.store.getVersion(bucket, key, versionId);
+    let version: ObjectVersion;
+    try {
+      version = this.store.getVersion(bucket, key, versionId);
+    } catch (error) {
+      // Without s3:ListBucket a missing key is AccessDenied, not NoSuchKey, so a caller cannot
+      // learn which keys exist: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+      if (
+        error instanceof S3Error &&
+        error.code === "NoSuchKey" &&
+        !this.allowed(ctx.accessKeyId, "s3:ListBucket", bucketArn(bucket))
+      ) {
+        throw accessDenied();
+      }
+      throw error;
+    }
     const headers: Record<string, string> = {
       "Content-Type": version.contentType,
       "X-Content-Type-Options": "nosniff",
@@ -847,6 +891,17 @@ export class S3Handler {
       const key = typeof object.Key === "string" ? object.Key : undefined;
       if (key === undefined) throw malformedXml();
       const versionId = text(object, "VersionId");
+      // Multi-object delete is authorised key by key, and a refusal is that key's Error.
+      const action = versionId === undefined ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
+      if (!this.allowed(ctx.accessKeyId, action, objectArn(bucket, key))) {
+        errors.push({
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+          Code: "AccessDenied",
+          Message: "Access Denied",
+        });
+        continue;
+      }
       try {
         const result = await this.store.deleteObject(bucket, key, versionId);
         if (quiet) continue;
@@ -1047,7 +1102,7 @@ export class S3Handler {
     const policy = fields.get("policy");
     if (!policy)
       throw accessDenied("Anonymous POST uploads are not allowed; a signed policy is required.");
-    await this.deps.verifier.verifyPolicySignature({
+    const { accessKeyId } = await this.deps.verifier.verifyPolicySignature({
       policy,
       "x-amz-algorithm": fields.get("x-amz-algorithm"),
       "x-amz-credential": fields.get("x-amz-credential"),
@@ -1069,6 +1124,8 @@ export class S3Handler {
         MaxSizeAllowed: MAX_KEY_BYTES,
       });
     }
+    // A presigned POST acts with its signer's rights: s3:PutObject on the key.
+    if (!this.allowed(accessKeyId, "s3:PutObject", objectArn(bucket, key))) throw accessDenied();
     const range = checkPostPolicy(policy, fields, bucket, Date.now());
     const payload = measure(file, range?.max ?? MAX_PUT_BYTES);
     const received = await this.store.receive(payload.stream);

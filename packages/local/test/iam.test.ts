@@ -1,0 +1,388 @@
+/**
+ * Issue 11, point 5, locally: each function has its own credentials, and the local S3, DynamoDB
+ * and SQS answer AccessDenied, in each service's own error shape, to whatever the permissions
+ * table (packages/core/src/contract/permissions.ts) does not allow that function. The pipeline,
+ * ops and reliability suites show that what the table does allow is enough for the whole app.
+ */
+import { rm } from "node:fs/promises";
+import { type FunctionName, PERMISSIONS } from "@artai/core/contract";
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Credentials } from "../src/iam/index.ts";
+import { startLocalS3 } from "../src/s3/index.ts";
+import { NAMES, REGION, type Stack, startStack } from "../src/stack.ts";
+import { tempDir } from "./helpers.ts";
+
+let stack: Stack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = tempDir("iam");
+  stack = await startStack({
+    dataDir,
+    port: 0,
+    web: "none",
+    worker: false,
+    sweepIntervalMs: 0,
+    log: () => {},
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const as = (fn: FunctionName) => stack.functions[fn].credentials;
+const s3 = (credentials: Credentials) =>
+  new S3Client({
+    endpoint: stack.endpoints.s3,
+    forcePathStyle: true,
+    region: REGION,
+    credentials,
+    maxAttempts: 1,
+  });
+const dynamo = (credentials: Credentials) =>
+  new DynamoDBClient({
+    endpoint: stack.endpoints.dynamodb,
+    region: REGION,
+    credentials,
+    maxAttempts: 1,
+  });
+const sqs = (credentials: Credentials) =>
+  new SQSClient({ endpoint: stack.endpoints.sqs, region: REGION, credentials, maxAttempts: 1 });
+
+/** The error a call fails with (name and HTTP status), or "allowed" when it succeeds. */
+async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "allowed";
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    return `${e.name} ${e.$metadata?.httpStatusCode}`;
+  }
+}
+
+const queueUrl = (name: string) => `${stack.endpoints.sqs}/000000000000/${name}`;
+const policy = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }],
+});
+
+describe("each function runs with its own credentials and links", () => {
+  it("gives every function its own key and only the links infra gives it", () => {
+    const keys = new Set(Object.values(stack.functions).map((f) => f.env.AWS_ACCESS_KEY_ID));
+    expect(keys.size).toBe(4);
+    expect(keys.has(stack.env.AWS_ACCESS_KEY_ID)).toBe(false);
+    const links = (fn: FunctionName) =>
+      Object.keys(stack.functions[fn].env)
+        .filter((k) => k.startsWith("SST_RESOURCE_"))
+        .map((k) => k.slice("SST_RESOURCE_".length))
+        .sort();
+    expect(links("breaker")).toEqual(["App", "Jobs"]);
+    expect(links("sweeper")).toEqual(["App", "Jobs", "Queue", "Uploads"]);
+    expect(links("worker")).toEqual(["App", "Jobs", "Model", "Outputs", "Queue", "Uploads"]);
+    expect(links("api")).toContain("StatusToken");
+    expect(links("worker")).not.toContain("StatusToken");
+  });
+
+  it("runs a handler in its own thread: the breaker's invocation answers from there", async () => {
+    // A message that is not an alarm notification is skipped by the handler, not by the stack.
+    const event = { Records: [{ Sns: { Message: "not an alarm" } }] };
+    expect(await stack.functions.breaker.invoke(event)).toEqual({ applied: 0 });
+  });
+});
+
+describe("S3 answers 403 AccessDenied to what the table does not allow", () => {
+  it("the worker may not change a bucket policy, delete an upload or write to Uploads", async () => {
+    const worker = s3(as("worker"));
+    expect(
+      await outcome(
+        worker.send(new PutBucketPolicyCommand({ Bucket: NAMES.uploads, Policy: policy })),
+      ),
+    ).toBe("AccessDenied 403");
+    expect(
+      await outcome(
+        worker.send(new DeleteObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/x/input" })),
+      ),
+    ).toBe("AccessDenied 403");
+    expect(
+      await outcome(
+        worker.send(
+          new PutObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/x/input", Body: "x" }),
+        ),
+      ),
+    ).toBe("AccessDenied 403");
+    // What its code does is allowed: write a variation, read an upload (a missing one is 404).
+    expect(
+      await outcome(
+        worker.send(
+          new PutObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/x/0.webp", Body: "x" }),
+        ),
+      ),
+    ).toBe("allowed");
+    expect(
+      await outcome(
+        worker.send(new GetObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/none/input" })),
+      ),
+    ).toBe("NoSuchKey 404");
+    // …but not read the variations back: nothing in the worker's code does.
+    expect(
+      await outcome(
+        worker.send(new GetObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/x/0.webp" })),
+      ),
+    ).toBe("AccessDenied 403");
+  });
+
+  it("answers in S3's XML error shape", async () => {
+    const worker = s3(as("worker"));
+    const url = await import("@aws-sdk/s3-request-presigner").then(({ getSignedUrl }) =>
+      getSignedUrl(
+        worker,
+        new GetObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/x/0.webp" }),
+      ),
+    );
+    const res = await fetch(url);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/<Code>AccessDenied<\/Code>/);
+  });
+
+  it("authorises DeleteObjects key by key, reporting a refused key as its AccessDenied error", async () => {
+    const api = s3(as("api"));
+    await s3({
+      accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? "",
+      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? "",
+    }).send(new PutObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/del/input", Body: "x" }));
+    // The api deletes versions (its purge), never a key's latest without one.
+    const result = await api.send(
+      new DeleteObjectsCommand({
+        Bucket: NAMES.uploads,
+        Delete: { Objects: [{ Key: "uploads/del/input" }] },
+      }),
+    );
+    expect(result.Errors?.map((e) => e.Code)).toEqual(["AccessDenied"]);
+    expect(result.Deleted ?? []).toEqual([]);
+  });
+
+  it("the sweeper sees a missing upload as 404, because the table gives it s3:ListBucket", async () => {
+    const sweeper = s3(as("sweeper"));
+    expect(
+      await outcome(
+        sweeper.send(new HeadObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/none/input" })),
+      ),
+    ).toBe("NotFound 404");
+    expect(
+      await outcome(
+        sweeper.send(new HeadObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/none/0.webp" })),
+      ),
+    ).toMatch(/ 403$/); // a HEAD's error has no body, only its status
+  });
+});
+
+describe("without s3:ListBucket, S3 hides which keys exist", () => {
+  it("answers a missing key's HeadObject and GetObject with 403, not 404", async () => {
+    const dir = tempDir("iam-s3");
+    const reader = { accessKeyId: "ARTAILOCALREADER", secretAccessKey: "reader-secret" };
+    const lister = { accessKeyId: "ARTAILOCALLISTER", secretAccessKey: "lister-secret" };
+    const server = await startLocalS3({
+      dataDir: dir,
+      region: REGION,
+      credentials: [reader, lister],
+      buckets: [{ name: "artai-iam" }],
+      // Both may read objects; only the lister may also list the bucket.
+      authorize: (key, action) =>
+        action === "s3:GetObject" || (action === "s3:ListBucket" && key === lister.accessKeyId)
+          ? { allowed: true }
+          : { allowed: false, message: `not allowed: ${action}` },
+    });
+    const client = (credentials: Credentials) =>
+      new S3Client({
+        endpoint: server.url,
+        forcePathStyle: true,
+        region: REGION,
+        credentials,
+        maxAttempts: 1,
+      });
+    const missing = { Bucket: "artai-iam", Key: "missing" };
+    try {
+      // A HEAD's error has no body, only its status.
+      expect(await outcome(client(reader).send(new HeadObjectCommand(missing)))).toMatch(/ 403$/);
+      expect(await outcome(client(reader).send(new GetObjectCommand(missing)))).toBe(
+        "AccessDenied 403",
+      );
+      expect(await outcome(client(lister).send(new HeadObjectCommand(missing)))).toBe(
+        "NotFound 404",
+      );
+      expect(await outcome(client(lister).send(new GetObjectCommand(missing)))).toBe(
+        "NoSuchKey 404",
+      );
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("DynamoDB answers AccessDeniedException to what the table does not allow", () => {
+  const key = { pk: { S: "$artai#name_spend" }, sk: { S: "$breaker_1" } };
+
+  it("the api may not delete the table or scan it, but may query an owner's jobs", async () => {
+    const api = dynamo(as("api"));
+    expect(await outcome(api.send(new DeleteTableCommand({ TableName: NAMES.table })))).toBe(
+      "AccessDeniedException 400",
+    );
+    expect(await outcome(api.send(new ScanCommand({ TableName: NAMES.table })))).toBe(
+      "AccessDeniedException 400",
+    );
+    expect(
+      await outcome(
+        api.send(
+          new QueryCommand({
+            TableName: NAMES.table,
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :pk",
+            ExpressionAttributeValues: { ":pk": { S: "nobody" } },
+          }),
+        ),
+      ),
+    ).toBe("allowed");
+  });
+
+  it("the breaker may update its flag but not read items or query an index", async () => {
+    const breaker = dynamo(as("breaker"));
+    expect(
+      await outcome(breaker.send(new GetItemCommand({ TableName: NAMES.table, Key: key }))),
+    ).toBe("AccessDeniedException 400");
+    expect(
+      await outcome(
+        breaker.send(
+          new QueryCommand({
+            TableName: NAMES.table,
+            IndexName: "gsi2",
+            KeyConditionExpression: "gsi2pk = :pk",
+            ExpressionAttributeValues: { ":pk": { S: "x" } },
+          }),
+        ),
+      ),
+    ).toBe("AccessDeniedException 400");
+    expect(
+      await outcome(
+        breaker.send(
+          new UpdateItemCommand({
+            TableName: NAMES.table,
+            Key: { pk: { S: "iam-test" }, sk: { S: "iam-test" } },
+            UpdateExpression: "SET probe = :v",
+            ExpressionAttributeValues: { ":v": { S: "1" } },
+          }),
+        ),
+      ),
+    ).toBe("allowed");
+  });
+
+  it("answers in DynamoDB's JSON error shape, naming the action and the table", async () => {
+    try {
+      await dynamo(as("worker")).send(new DeleteTableCommand({ TableName: NAMES.table }));
+      expect.unreachable();
+    } catch (error) {
+      const e = error as { name: string; message: string };
+      expect(e.name).toBe("AccessDeniedException");
+      expect(e.message).toMatch(
+        /artai-local-worker\/worker is not authorized to perform: dynamodb:DeleteTable on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/artai-local-jobs/,
+      );
+    }
+  });
+
+  it("verifies signatures: a wrong secret is refused", async () => {
+    const forged = dynamo({ accessKeyId: as("api").accessKeyId, secretAccessKey: "wrong" });
+    expect(
+      await outcome(forged.send(new GetItemCommand({ TableName: NAMES.table, Key: key }))),
+    ).toBe("InvalidSignatureException 400");
+  });
+});
+
+describe("SQS answers AccessDenied to what the table does not allow", () => {
+  it("the api may not delete the queue or send to it, but may read its depth", async () => {
+    const api = sqs(as("api"));
+    expect(
+      await outcome(api.send(new DeleteQueueCommand({ QueueUrl: queueUrl(NAMES.queue) }))),
+    ).toBe("AccessDenied 400");
+    expect(
+      await outcome(
+        api.send(new SendMessageCommand({ QueueUrl: queueUrl(NAMES.queue), MessageBody: "{}" })),
+      ),
+    ).toBe("AccessDenied 400");
+    expect(
+      await outcome(
+        api.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl(NAMES.dlq),
+            AttributeNames: ["ApproximateNumberOfMessages"],
+          }),
+        ),
+      ),
+    ).toBe("allowed");
+  });
+
+  it("the sweeper may re-drive (SendMessage) but not delete messages", async () => {
+    const sweeper = sqs(as("sweeper"));
+    expect(
+      await outcome(
+        sweeper.send(
+          new DeleteMessageCommand({ QueueUrl: queueUrl(NAMES.queue), ReceiptHandle: "x" }),
+        ),
+      ),
+    ).toBe("AccessDenied 400");
+    stack.queues.jobs.purge();
+    expect(
+      await outcome(
+        sweeper.send(
+          new SendMessageCommand({ QueueUrl: queueUrl(NAMES.queue), MessageBody: "{}" }),
+        ),
+      ),
+    ).toBe("allowed");
+    stack.queues.jobs.purge();
+  });
+
+  it("the operator's key is in no row of the table and keeps full access", async () => {
+    const admin = sqs({
+      accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? "",
+      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? "",
+    });
+    // Allowed by IAM; the local queue then says it does not implement DeleteQueue.
+    expect(
+      await outcome(admin.send(new DeleteQueueCommand({ QueueUrl: queueUrl(NAMES.queue) }))),
+    ).toMatch(/^UnsupportedOperation/);
+  });
+});
+
+describe("the table", () => {
+  it("grants the event source mapping's polling to the worker alone", () => {
+    const polling = Object.entries(PERMISSIONS).filter(([, grants]) =>
+      grants.some((g) => g.actions.includes("sqs:ReceiveMessage")),
+    );
+    expect(polling.map(([fn]) => fn)).toEqual(["worker"]);
+  });
+});
