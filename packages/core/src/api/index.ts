@@ -7,12 +7,15 @@ import type { z } from "zod";
 import {
   CONTENT_TYPES,
   type CreatedJob,
+  DEFAULT_STYLE,
+  isStyle,
   type JobView,
   MAX_SEED,
   MAX_UPLOAD_BYTES,
   MAX_UPLOAD_IN_WORDS,
   MAX_WAIT_SECONDS,
   OUTPUT_PREFIX,
+  STYLES,
   UPLOAD_EXPIRY_SECONDS,
   UPLOAD_PREFIX,
 } from "../contract/index.ts";
@@ -75,6 +78,7 @@ export async function createJob(
     variations: input.variations,
     strength: input.strength,
     seed: input.seed ?? randomInt(0, MAX_SEED),
+    style: input.style ?? DEFAULT_STYLE,
   };
   const key = Storage.inputKey(id);
   const { uploads, outputs } = Storage.buckets();
@@ -90,6 +94,7 @@ export async function createJob(
       throw new InvalidRequest(`That job has no variation ${input.from.variation}.`);
     }
     const contentType = variation?.contentType ?? source.inputContentType;
+    options.style = input.style ?? source.style ?? DEFAULT_STYLE;
     const job = await Job.create({
       id,
       ownerId,
@@ -134,7 +139,12 @@ export async function view(job: Job.JobItem): Promise<JobView> {
   return {
     id: job.id,
     status: job.status,
-    options: { variations: job.variations, strength: job.strength, seed: job.seed },
+    options: {
+      variations: job.variations,
+      strength: job.strength,
+      seed: job.seed,
+      style: job.style ?? DEFAULT_STYLE,
+    },
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     input: hasInput
@@ -147,6 +157,7 @@ export async function view(job: Job.JobItem): Promise<JobView> {
         width: o.width,
         height: o.height,
         seed: o.seed,
+        style: isStyle(o.style) ? o.style : (job.style ?? DEFAULT_STYLE),
       })),
     ),
     ...(job.error ? { error: job.error } : {}),
@@ -214,4 +225,9 @@ export async function health(): Promise<{ ok: boolean; checks: Record<string, bo
   ]);
   const checks = { table, uploads: uploadsOk, outputs: outputsOk };
   return { ok: Object.values(checks).every(Boolean), checks };
+}
+
+/** `GET /api/styles`: every style a job may ask for, in the order a picker shows them. */
+export function listStyles(): { styles: { id: string; name: string; description: string }[] } {
+  return { styles: STYLES.map(({ id, name, description }) => ({ id, name, description })) };
 }
