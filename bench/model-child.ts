@@ -160,7 +160,7 @@ async function engine(): Promise<Sampler> {
   const render = async (path: string, variations: number, seed: number) => {
     const input = await decode(readFileSync(path));
     const t = performance.now();
-    await pool.run({ ...input, strength: "subtle", seed, variations }, () => {});
+    await pool.run({ ...input, strength: "subtle", style: "photo", seed, variations }, () => {});
     return { ms: performance.now() - t, input };
   };
   return {

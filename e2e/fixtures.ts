@@ -18,6 +18,7 @@ export class UploadPage {
   readonly fileInput: Locator;
   readonly preview: Locator;
   readonly variationsGroup: Locator;
+  readonly styleGroup: Locator;
   readonly seedGroup: Locator;
   readonly surpriseMe: Locator;
   readonly useSeed: Locator;
@@ -32,6 +33,7 @@ export class UploadPage {
     this.fileInput = page.getByLabel("Choose an image", { exact: true });
     this.preview = page.getByRole("img", { name: /^Preview of/ });
     this.variationsGroup = page.getByRole("group", { name: "Number of variations" });
+    this.styleGroup = page.getByRole("group", { name: "Style" });
     this.seedGroup = page.getByRole("group", { name: "Seed" });
     this.surpriseMe = page.getByRole("radio", { name: "Surprise me" });
     this.useSeed = page.getByRole("radio", { name: /Use a seed/ });
@@ -53,6 +55,11 @@ export class UploadPage {
     return this.variationsGroup.getByRole("radio", { name: String(n), exact: true });
   }
 
+  /** A style's card in the picker, by its name ("Watercolour"). */
+  style(name: string): Locator {
+    return this.styleGroup.getByRole("radio", { name: new RegExp(`^${name}`) });
+  }
+
   strength(name: "Subtle" | "Strong"): Locator {
     return this.page.getByRole("radio", { name: new RegExp(`^${name}`) });
   }
@@ -64,10 +71,16 @@ export class UploadPage {
   /** Picks a photo and options, starts, and waits for the job page. Returns the job id. */
   async create(
     file: string,
-    options: { variations?: number; strength?: "Subtle" | "Strong"; seed?: number } = {},
+    options: {
+      variations?: number;
+      strength?: "Subtle" | "Strong";
+      seed?: number;
+      style?: string;
+    } = {},
   ) {
     await this.choose(file);
     await expect(this.preview).toBeVisible();
+    if (options.style) await this.style(options.style).check({ force: true });
     if (options.variations) await this.variations(options.variations).check({ force: true });
     if (options.strength) await this.strength(options.strength).check({ force: true });
     if (options.seed !== undefined) {
@@ -88,6 +101,8 @@ export class JobPage {
   readonly variationImages: Locator;
   readonly downloadAll: Locator;
   readonly varyAgain: Locator;
+  readonly jobStyle: Locator;
+  readonly nextStyle: Locator;
   readonly dialog: Locator;
   readonly slider: Locator;
   readonly lineage: Locator;
@@ -104,6 +119,8 @@ export class JobPage {
     this.variationImages = this.variationsRegion.getByRole("img", { name: /^Variation \d$/ });
     this.downloadAll = page.getByRole("button", { name: "Download all (.zip)" });
     this.varyAgain = page.getByRole("button", { name: "Vary again" });
+    this.jobStyle = page.getByTestId("job-style");
+    this.nextStyle = page.getByLabel("Style for new variations");
     this.dialog = page.getByRole("dialog");
     this.slider = this.dialog.getByRole("slider", { name: "Comparison divider" });
     this.lineage = page.getByRole("region", { name: "Lineage" });

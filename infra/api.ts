@@ -14,6 +14,7 @@ import { jobs, outputs, replicaLinks, uploads } from "./storage.ts";
 /** The routes of docs/api.md, in API Gateway's `METHOD /path` form. */
 export const API_ROUTES = [
   "GET /api/health",
+  "GET /api/styles",
   "POST /api/jobs",
   "GET /api/jobs",
   "GET /api/jobs/{id}",

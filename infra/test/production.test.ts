@@ -253,6 +253,7 @@ describe("3. API", () => {
     const keys = routes.map((r) => r.inputs.routeKey);
     for (const key of [
       "GET /api/health",
+      "GET /api/styles",
       "POST /api/jobs",
       "GET /api/jobs",
       "GET /api/jobs/{id}",

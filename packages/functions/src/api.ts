@@ -50,6 +50,12 @@ async function route(event: APIGatewayProxyEventV2, method: string, path: string
     const health = await Api.health();
     return json(health.ok ? 200 : 503, health);
   }
+  if (path === "/api/styles") {
+    // The same for everyone and changes only with a deployment.
+    if (method === "GET")
+      return json(200, Api.listStyles(), { "cache-control": "public, max-age=300" });
+    return notAllowed("GET");
+  }
   if (path === "/api/jobs") {
     if (method === "POST") return createJob(event);
     if (method === "GET") {

@@ -98,7 +98,12 @@ describe("pipeline", () => {
     finished = await owner.waitForJob(created.body.job.id, 60_000);
     expect(finished.error).toBeUndefined();
     expect(finished.status).toBe("succeeded");
-    expect(finished.options).toEqual({ variations: 3, strength: "subtle", seed: 7 });
+    expect(finished.options).toEqual({
+      variations: 3,
+      strength: "subtle",
+      seed: 7,
+      style: "photo",
+    });
     expect(finished.variations).toHaveLength(3);
 
     const hashes = new Set<string>();

@@ -18,6 +18,7 @@ import sharp from "sharp";
 import { type GeneratorName, loadGenerator, type Scale } from "../src/engine/generator.ts";
 import { generatorScale } from "../src/engine/scale.ts";
 import { GENERATOR_FOR } from "../src/engine/strength.ts";
+import { STYLE_IDS } from "../src/engine/styles/index.ts";
 import { outputSize } from "../src/image.ts";
 import { startBareOnnx } from "../src/reference/bare-onnx.ts";
 import { cpuPeak } from "../src/reference/cpu-peak.ts";
@@ -28,6 +29,42 @@ import { packageDir, replaceSection, startServerProcess } from "./server-process
 const docPath = join(packageDir, "..", "..", "docs", "model.md");
 const photo = readFileSync(join(packageDir, "eval", "photos", "coffee.png"));
 const quick = process.argv.includes("--quick");
+/** Only the per-style table (`-- --styles`); nothing is written to docs/model.md. */
+const stylesOnly = process.argv.includes("--styles");
+
+type Invoke = (body: Buffer, attributes: string) => Promise<{ wallMs: number; modelMs: number }>;
+
+/** Every style at 512 and 1024 px, both strengths, against the budget of issue "Styles". */
+async function styleTable(
+  invoke: Invoke,
+  inputs: Record<number, Buffer>,
+  print: (l?: string) => void,
+) {
+  print();
+  print(
+    "Per style (requests of 1 variation; budget: 1.5 s per 512 px variation and 4 s per 1024 px on 2 idle cores):",
+  );
+  print();
+  print("| style | long side | strength | wall median | wall max | model median | within budget |");
+  print("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const style of STYLE_IDS.filter((id) => id !== "surprise"))
+    for (const side of [512, 1024])
+      for (const strength of ["subtle", "strong"]) {
+        const reps = quick ? 2 : side === 1024 ? 4 : 6;
+        const input = inputs[side] as Buffer;
+        const attributes = (seed: number) =>
+          `variations=1;strength=${strength};seed=${seed};style=${style}`;
+        await invoke(input, attributes(999)); // warm-up
+        const runs = [];
+        for (let i = 0; i < reps; i++) runs.push(await invoke(input, attributes(i)));
+        const wall = median(runs.map((r) => r.wallMs));
+        const budget = side === 512 ? 1500 : 4000;
+        print(
+          `| ${style} | ${side} px | ${strength} | ${ms(wall)} | ${ms(Math.max(...runs.map((r) => r.wallMs)))} | ${ms(median(runs.map((r) => r.modelMs)))} | ${wall <= budget ? "yes" : "no"} |`,
+        );
+      }
+  print(`1-min load average after the style table: ${(loadavg()[0] ?? 0).toFixed(2)}.`);
+}
 const cores = availableParallelism();
 
 const median = (xs: number[]) => {
@@ -65,6 +102,31 @@ async function main() {
   print(
     `Measured by \`pnpm --filter @artai/model bench\` on ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}); CPU peak: ${peak.how}. The machine was shared with other work: 1-min load average ${loadStart.toFixed(2)} at the start.`,
   );
+
+  if (stylesOnly) {
+    const server = await startServerProcess();
+    const invoke: Invoke = async (body, attributes) => {
+      const started = performance.now();
+      const response = await fetch(`${server.url}/invocations`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
+      });
+      const json = (await response.json()) as { timings: { modelMs: number } };
+      if (response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(json)}`);
+      return { wallMs: performance.now() - started, modelMs: json.timings.modelMs };
+    };
+    const inputs: Record<number, Buffer> = {};
+    for (const side of [512, 1024])
+      inputs[side] = await sharp(photo).resize(side, side, { fit: "inside" }).png().toBuffer();
+    try {
+      await styleTable(invoke, inputs, print);
+    } finally {
+      clearInterval(sampleLoad);
+      await server.stop();
+    }
+    return;
+  }
 
   // 1. One generator pass, each runtime in turn within every round.
   print();
@@ -171,6 +233,7 @@ async function main() {
         );
       }
     }
+    await styleTable(invoke, inputs, print);
 
     // A job (4 variations at 512 px) against the bare ONNX compute of the same 4 passes, and 8
     // jobs at once against the bare throughput, in alternating turns.

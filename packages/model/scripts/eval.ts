@@ -5,7 +5,15 @@
  *  - diversity: mean pairwise CIELAB ΔE (CIE76) between the variations at 64 px,
  *  - departure: mean ΔE between each variation and the input at 64 px,
  *  - determinism: a second identical request gives byte-identical variations.
- * Writes the table into docs/model.md and a contact sheet to docs/model-contact-sheet.png.
+ * Then, for every style (photo and each medium), both strengths, on every photo:
+ *  - composition: luminance correlation with the input at 16 px,
+ *  - texture distance from the input (colour-blind: normalised Gram matrices of derivative
+ *    filters on luma at 256 and 128 px, scripts/metrics.ts),
+ *  - diversity: mean pairwise ΔE between the variations at 64 px,
+ *  - speed: the server's model time per variation,
+ *  - determinism: variation 0 asked for alone is byte-identical.
+ * Writes the tables into docs/model.md and a contact sheet (one row per photo for the photo
+ * style, then one row per style) to docs/model-contact-sheet.png.
  *
  * Before that, the generators alone ("generators" section of docs/model.md): each photo reduced
  * k times and restored by each ESRGAN on ONNX Runtime (and by plain bicubic upscaling, the floor),
@@ -19,9 +27,15 @@ import sharp, { type OverlayOptions } from "sharp";
 import { ssim } from "ssim.js";
 import { type GeneratorName, loadGenerator, type Scale } from "../src/engine/generator.ts";
 import { GENERATOR_FOR } from "../src/engine/strength.ts";
+import { STYLES } from "../src/engine/styles/index.ts";
+import { composition, textureDistance } from "./metrics.ts";
 import { packageDir, replaceSection, startServerProcess } from "./server-process.ts";
 
 const SEED = 2026;
+/** The styles measured and shown one row each on the contact sheet (surprise only mixes these). */
+const SHEET_STYLES = STYLES.map((s) => s.id).filter((id) => id !== "surprise");
+/** The photos whose variations fill the style rows of the contact sheet. */
+const SHEET_PHOTOS = ["chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg"];
 const STRENGTHS = ["subtle", "strong"] as const;
 const photosDir = join(packageDir, "eval", "photos");
 const docsDir = join(packageDir, "..", "..", "docs");
@@ -42,7 +56,10 @@ async function invoke(url: string, bytes: Buffer, type: string, attributes: stri
     headers: { "content-type": type, "x-amzn-sagemaker-custom-attributes": attributes },
   });
   if (response.status !== 200) throw new Error(`${response.status}: ${await response.text()}`);
-  return (await response.json()) as { variations: Variation[]; timings: { totalMs: number } };
+  return (await response.json()) as {
+    variations: Variation[];
+    timings: { totalMs: number; modelMs: number };
+  };
 }
 
 async function fitSize(image: Buffer, long: number) {
@@ -215,6 +232,18 @@ async function main() {
     deterministic: boolean;
   };
   const rows: Row[] = [];
+  type StyleRow = {
+    photo: string;
+    style: string;
+    strength: string;
+    composition: number;
+    texture: number;
+    diversity: number;
+    msPerVariation: number;
+    deterministic: boolean;
+  };
+  const styleRows: StyleRow[] = [];
+  const styleImages: Record<string, Buffer[]> = {};
   const sheet: { photo: string; input: Buffer; outputs: Record<string, Buffer[]> }[] = [];
   try {
     // Two photos at a time, one per model worker.
@@ -262,6 +291,50 @@ async function main() {
         for (let job = queue.shift(); job; job = queue.shift()) await job();
       }),
     );
+
+    // Every style, both strengths, every photo.
+    const styleWork = photos.flatMap((photo) =>
+      SHEET_STYLES.flatMap((style) =>
+        STRENGTHS.map((strength) => async () => {
+          const bytes = readFileSync(join(photosDir, photo));
+          const attributes = `variations=4;strength=${strength};seed=${SEED};style=${style}`;
+          const result = await invoke(server.url, bytes, typeOf(photo), attributes);
+          const alone = await invoke(
+            server.url,
+            bytes,
+            typeOf(photo),
+            `variations=1;strength=${strength};seed=${SEED};style=${style}`,
+          );
+          const images = result.variations.map((v) => Buffer.from(v.data, "base64"));
+          const at64 = await fitSize(bytes, 64);
+          const labs = await Promise.all(
+            images.map((image) => labPixels(image, at64.width, at64.height)),
+          );
+          const pairs = [];
+          for (let i = 0; i < labs.length; i++)
+            for (let j = i + 1; j < labs.length; j++)
+              pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
+          styleRows.push({
+            photo,
+            style,
+            strength,
+            composition: mean(await Promise.all(images.map((im) => composition(bytes, im)))),
+            texture: mean(await Promise.all(images.map((im) => textureDistance(bytes, im)))),
+            diversity: mean(pairs),
+            msPerVariation: result.timings.modelMs / images.length,
+            deterministic: alone.variations[0]?.data === result.variations[0]?.data,
+          });
+          styleImages[`${photo}|${style}|${strength}`] = images;
+          console.log(`${photo} ${style} ${strength}: ${result.timings.totalMs} ms`);
+        }),
+      ),
+    );
+    const styleQueue = [...styleWork];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let job = styleQueue.shift(); job; job = styleQueue.shift()) await job();
+      }),
+    );
   } finally {
     await server.stop();
   }
@@ -297,6 +370,32 @@ async function main() {
         `| ${r.photo} | ${r.strength} | ${f(r.ssim)} | ${f(r.departure, 2)} | ${f(r.diversity, 2)} | ${r.deterministic ? "yes" : "NO"} |`,
     ),
   );
+  lines.push(
+    "",
+    "### Per style",
+    "",
+    `Every style at both strengths on the ${photos.length} photos (4 variations each, seed ${SEED}). Composition: luminance correlation with the input at 16 px (1 = identical layout). Texture distance: how far the colour-blind texture statistic (normalised Gram matrices of derivative filters on luma at 256 and 128 px) moved from the input's; a colour grade scores about 0. Diversity: mean pairwise ΔE between the variations at 64 px. Speed: the server's model time per variation (generator passes and the style's own work) on this shared machine, at the photos' own sizes (≤ 640 px here, generator x3).`,
+    "",
+    "| style | strength | composition ↑ kept | texture distance ↑ further | ΔE between variations ↑ diverse | model time per variation | deterministic |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  );
+  for (const style of SHEET_STYLES)
+    for (const strength of STRENGTHS) {
+      const rs = styleRows.filter((r) => r.style === style && r.strength === strength);
+      lines.push(
+        `| ${style} | ${strength} | ${f(mean(rs.map((r) => r.composition)))} (min ${f(Math.min(...rs.map((r) => r.composition)))}) | ${f(mean(rs.map((r) => r.texture)))} | ${f(mean(rs.map((r) => r.diversity)), 2)} | ${mean(rs.map((r) => r.msPerVariation)).toFixed(0)} ms | ${rs.every((r) => r.deterministic) ? "yes, all" : "NO"} |`,
+      );
+    }
+  const photoTexture = (photo: string, strength: string) =>
+    styleRows.find((r) => r.photo === photo && r.style === "photo" && r.strength === strength)
+      ?.texture ?? Number.POSITIVE_INFINITY;
+  const media = styleRows.filter((r) => r.style !== "photo");
+  const further = media.filter((r) => r.texture > photoTexture(r.photo, r.strength)).length;
+  const furtherThanSubtle = media.filter((r) => r.texture > photoTexture(r.photo, "subtle")).length;
+  lines.push(
+    "",
+    `Texture further from the input's than the photo style's, on the same photo: ${furtherThanSubtle} of ${media.length} (photo, medium, strength) cases against photo subtle, ${further} of ${media.length} against photo at the same strength.`,
+  );
   const table = lines.join("\n");
   console.log(table);
 
@@ -307,7 +406,8 @@ async function main() {
   const header = 28;
   const cols = 9;
   const width = cols * (cellW + gap) + gap;
-  const height = header + sheet.length * (cellH + gap) + gap;
+  const styleBlockTop = header + sheet.length * (cellH + gap) + gap + header;
+  const height = styleBlockTop + (SHEET_STYLES.length + 1) * (cellH + gap) + gap;
   const composites: OverlayOptions[] = [];
   const label = (text: string, w: number) =>
     Buffer.from(
@@ -337,6 +437,50 @@ async function main() {
         top: header + gap + row * (cellH + gap),
       });
     }
+  }
+  // One row per style: variation 0 of each sheet photo at subtle, then at strong.
+  composites.push({
+    input: label(
+      `one row per style: variation 0 of ${SHEET_PHOTOS.length} photos, subtle | strong, seed ${SEED}`,
+      width,
+    ),
+    left: 0,
+    top: styleBlockTop - header,
+  });
+  const cell = async (image: Buffer) =>
+    sharp(image)
+      .resize(cellW, cellH, { fit: "contain", background: "#ffffff" })
+      .flatten({ background: "#ffffff" })
+      .png()
+      .toBuffer();
+  const tag = (text: string) =>
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${cellW}" height="${cellH}"><rect width="100%" height="100%" fill="#ffffff"/><text x="${cellW / 2}" y="${cellH / 2 + 6}" font-family="DejaVu Sans, sans-serif" font-size="18" text-anchor="middle" fill="#222">${text}</text></svg>`,
+    );
+  composites.push({ input: tag("input"), left: gap, top: styleBlockTop });
+  for (const [i, photo] of SHEET_PHOTOS.entries()) {
+    const input = readFileSync(join(photosDir, photo));
+    for (const k of [0, 1])
+      composites.push({
+        input: await cell(input),
+        left: gap + (1 + i * 2 + k) * (cellW + gap),
+        top: styleBlockTop,
+      });
+  }
+  for (const [row, style] of SHEET_STYLES.entries()) {
+    const top = styleBlockTop + (row + 1) * (cellH + gap);
+    const name = STYLES.find((s) => s.id === style)?.name ?? style;
+    composites.push({ input: tag(name), left: gap, top });
+    for (const [i, photo] of SHEET_PHOTOS.entries())
+      for (const [k, strength] of STRENGTHS.entries()) {
+        const image = styleImages[`${photo}|${style}|${strength}`]?.[0];
+        if (image)
+          composites.push({
+            input: await cell(image),
+            left: gap + (1 + i * 2 + k) * (cellW + gap),
+            top,
+          });
+      }
   }
   const sheetPath = join(docsDir, "model-contact-sheet.png");
   await sharp({ create: { width, height, channels: 3, background: "#f4f4f4" } })

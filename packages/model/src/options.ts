@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_STYLE, STYLE_IDS } from "./engine/styles/index.ts";
 import { ModelError } from "./errors.ts";
 
 /** The header that carries the options (the SDK's `CustomAttributes`). */
@@ -16,14 +17,16 @@ const OptionsSchema = z
     variations: integer(1, 4).default(4),
     strength: z.enum(["subtle", "strong"]).default("subtle"),
     seed: integer(0, 0xffffffff).default(0),
+    style: z.enum(STYLE_IDS).default(DEFAULT_STYLE),
   })
   .strict();
 
 export type VariationOptions = z.output<typeof OptionsSchema>;
 
 /**
- * Parses `variations=4;strength=subtle;seed=123` (any order, each key at most once, all optional:
- * variations 1-4 default 4, strength subtle|strong default subtle, seed 0..2^32-1 default 0).
+ * Parses `variations=4;strength=subtle;seed=123;style=photo` (any order, each key at most once,
+ * all optional: variations 1-4 default 4, strength subtle|strong default subtle, seed 0..2^32-1
+ * default 0, style one of STYLE_IDS default photo).
  * Anything else is a 400 InvalidOptions.
  */
 export function parseOptions(header: string | undefined): VariationOptions {
@@ -48,7 +51,7 @@ export function parseOptions(header: string | undefined): VariationOptions {
         : `${where}: ${issue?.message ?? "invalid"}`;
     throw new ModelError(
       "InvalidOptions",
-      `${message} (expected variations=1..4;strength=subtle|strong;seed=0..4294967295)`,
+      `${message} (expected variations=1..4;strength=subtle|strong;seed=0..4294967295;style=${STYLE_IDS.join("|")})`,
     );
   }
   return parsed.data;

@@ -14,6 +14,8 @@ export interface PoolRequest {
   reference: Uint8Array;
   greyscale: boolean;
   strength: Strength;
+  /** One of the style registry's ids (engine/styles). */
+  style: string;
   seed: number;
   variations: number;
 }
@@ -242,6 +244,7 @@ export class WorkerPool {
         reference: job.shared.reference,
         greyscale: request.greyscale,
         strength: request.strength,
+        style: request.style,
         seed: request.seed,
       };
       if (job.next >= request.variations) this.queue.shift();

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { GENERATORS, type GeneratorName } from "./engine/generator.ts";
 import { GENERATOR_FOR, onlyGenerator, sessionsOf } from "./engine/strength.ts";
+import { styleOf } from "./engine/styles/index.ts";
 import type { RenderedVariation } from "./engine/variation.ts";
 import { ModelError } from "./errors.ts";
 import {
@@ -65,6 +66,8 @@ export interface InvocationResponse {
     index: number;
     seed: number;
     recipe: string;
+    /** The medium this variation is in: the style asked for, or for `surprise` the seed's pick. */
+    style: string;
     contentType: "image/webp";
     width: number;
     height: number;
@@ -224,6 +227,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           reference: input.reference,
           greyscale: input.greyscale,
           strength: options.strength,
+          style: options.style,
           seed: options.seed,
           variations: options.variations,
         },
@@ -234,6 +238,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
             index: variation.index,
             seed: variation.seed,
             recipe: variation.recipe,
+            style: styleOf(options.style, options.seed, variation.index),
             contentType: "image/webp" as const,
             width: input.width,
             height: input.height,

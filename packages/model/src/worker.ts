@@ -8,7 +8,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type Generator, loadGenerator } from "./engine/generator.ts";
 import type { LowRes } from "./engine/perturb.ts";
 import { sessionsOf } from "./engine/strength.ts";
-import { detailLayer, renderVariation } from "./engine/variation.ts";
+import { renderStyled, styleOf } from "./engine/styles/index.ts";
+import { detailLayer } from "./engine/variation.ts";
 import type { WorkerReply, WorkerSetup, WorkerTask } from "./pool.ts";
 
 if (!parentPort) throw new Error("worker.ts must run in a worker thread");
@@ -20,10 +21,11 @@ const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) =>
 interface Prepared {
   id: number;
   input: LowRes;
-  detail: Float32Array;
+  /** The photo style's detail layer, made when a variation of that style first needs it. */
+  detail: Float32Array | null;
 }
 
-function prepare(task: WorkerTask, scale: number): Prepared {
+function prepare(task: WorkerTask): Prepared {
   const { low } = task;
   const rgb = new Float32Array(low.width * low.height * 3);
   const alpha = low.channels === 4 ? new Float32Array(low.width * low.height) : null;
@@ -35,7 +37,7 @@ function prepare(task: WorkerTask, scale: number): Prepared {
     if (alpha) alpha[p] = px[q + 3] as number;
   }
   const input = { width: low.width, height: low.height, rgb, alpha };
-  return { id: task.id, input, detail: detailLayer(input, task.reference, scale) };
+  return { id: task.id, input, detail: null };
 }
 
 async function main({ generators: choice, threads }: WorkerSetup) {
@@ -51,8 +53,12 @@ async function main({ generators: choice, threads }: WorkerSetup) {
       const generator = generators.get(`${name}-x${task.scale}`);
       if (!generator) throw new Error(`no ${name} x${task.scale} generator`);
       // Preparing the input is model-side work too; it is counted with the variation that does it.
-      if (prepared?.id !== task.id) prepared = prepare(task, generator.scale);
-      const variation = await renderVariation(generator, prepared.input, {
+      if (prepared?.id !== task.id) prepared = prepare(task);
+      // Only the photo style lays the input's own detail over the generator's output.
+      if (styleOf(task.style, task.seed, task.index) === "photo")
+        prepared.detail ??= detailLayer(prepared.input, task.reference, generator.scale);
+      const variation = await renderStyled(generator, prepared.input, {
+        style: task.style,
         seed: task.seed,
         index: task.index,
         strength: task.strength,

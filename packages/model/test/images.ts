@@ -63,6 +63,8 @@ export const InvocationSchema = z
           index: z.number().int().min(0).max(3),
           seed: z.number().int().min(0).max(0xffffffff),
           recipe: z.string().min(1),
+          /** The medium this variation is in (for style=surprise, the one the seed chose). */
+          style: z.enum(["photo", "oil", "watercolour", "pencil", "print"]),
           contentType: z.literal("image/webp"),
           width: z.number().int().positive(),
           height: z.number().int().positive(),

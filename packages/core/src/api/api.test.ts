@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { STYLES } from "../contract/index.ts";
 import { AppError } from "../errors/index.ts";
 import { ownerIdFromToken, parseCreate } from "./index.ts";
 
@@ -17,13 +18,28 @@ const codeOf = (body: unknown) => {
 };
 
 describe("parseCreate", () => {
-  it("applies the defaults: 4 subtle variations", () => {
+  it("applies the defaults: 4 subtle photo variations", () => {
     expect(parseCreate({ contentType: "image/png", size: 10 })).toEqual({
       contentType: "image/png",
       size: 10,
       variations: 4,
       strength: "subtle",
+      style: "photo",
     });
+  });
+
+  it("takes every style of the contract and refuses any other; from a job, no style means the parent's", () => {
+    for (const { id } of STYLES)
+      expect(parseCreate({ contentType: "image/png", size: 10, style: id })).toMatchObject({
+        style: id,
+      });
+    expect(codeOf({ contentType: "image/png", size: 10, style: "cubism" })).toBe("InvalidRequest");
+    expect(codeOf({ contentType: "image/png", size: 10, style: "" })).toBe("InvalidRequest");
+    expect(codeOf({ contentType: "image/png", size: 10, style: 3 })).toBe("InvalidRequest");
+    const from = { from: { jobId: "a".repeat(22) } };
+    expect(parseCreate(from)).not.toHaveProperty("style");
+    expect(parseCreate({ ...from, style: "pencil" })).toMatchObject({ style: "pencil" });
+    expect(codeOf({ ...from, style: "crayon" })).toBe("InvalidRequest");
   });
 
   it("names the problem: unknown field, wrong type, out-of-range variations, type and size", () => {
@@ -48,6 +64,7 @@ describe("parseCreate", () => {
         variations: fc.integer({ min: 1, max: 4 }),
         strength: fc.constantFrom("subtle", "strong"),
         seed: fc.integer({ min: 0, max: 0xffffffff }),
+        style: fc.constantFrom(...STYLES.map((s) => s.id)),
       },
       { requiredKeys: ["contentType", "size"] },
     );

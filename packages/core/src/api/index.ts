@@ -7,11 +7,14 @@ import type { z } from "zod";
 import {
   CONTENT_TYPES,
   type CreatedJob,
+  DEFAULT_STYLE,
+  isStyle,
   type JobView,
   MAX_SEED,
   MAX_UPLOAD_BYTES,
   MAX_UPLOAD_IN_WORDS,
   MAX_WAIT_SECONDS,
+  STYLES,
   UPLOAD_EXPIRY_SECONDS,
 } from "../contract/index.ts";
 import * as Deletion from "../deletion/index.ts";
@@ -74,6 +77,7 @@ export async function createJob(
     variations: input.variations,
     strength: input.strength,
     seed: input.seed ?? randomInt(0, MAX_SEED),
+    style: input.style ?? DEFAULT_STYLE,
   };
   const key = Storage.inputKey(id);
   const { uploads, outputs } = Storage.buckets();
@@ -89,6 +93,7 @@ export async function createJob(
       throw new InvalidRequest(`That job has no variation ${input.from.variation}.`);
     }
     const contentType = variation?.contentType ?? source.inputContentType;
+    options.style = input.style ?? source.style ?? DEFAULT_STYLE;
     const job = await Job.create({
       id,
       ownerId,
@@ -133,7 +138,12 @@ export async function view(job: Job.JobItem): Promise<JobView> {
   return {
     id: job.id,
     status: job.status,
-    options: { variations: job.variations, strength: job.strength, seed: job.seed },
+    options: {
+      variations: job.variations,
+      strength: job.strength,
+      seed: job.seed,
+      style: job.style ?? DEFAULT_STYLE,
+    },
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     input: hasInput
@@ -146,6 +156,7 @@ export async function view(job: Job.JobItem): Promise<JobView> {
         width: o.width,
         height: o.height,
         seed: o.seed,
+        style: isStyle(o.style) ? o.style : (job.style ?? DEFAULT_STYLE),
       })),
     ),
     ...(job.error ? { error: job.error } : {}),
@@ -215,4 +226,9 @@ export async function health(): Promise<{ ok: boolean; checks: Record<string, bo
   ]);
   const checks = { table, uploads: uploadsOk, outputs: outputsOk };
   return { ok: Object.values(checks).every(Boolean), checks };
+}
+
+/** `GET /api/styles`: every style a job may ask for, in the order a picker shows them. */
+export function listStyles(): { styles: { id: string; name: string; description: string }[] } {
+  return { styles: STYLES.map(({ id, name, description }) => ({ id, name, description })) };
 }

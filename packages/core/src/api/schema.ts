@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   CONTENT_TYPES,
   DEFAULT_STRENGTH,
+  DEFAULT_STYLE,
   DEFAULT_VARIATIONS,
   JOB_ID_PATTERN,
   MAX_SEED,
@@ -10,12 +11,15 @@ import {
   MAX_VARIATIONS,
   MIN_VARIATIONS,
   STRENGTHS,
+  STYLE_IDS,
 } from "../contract/index.ts";
 
 const options = {
   variations: z.number().int().min(MIN_VARIATIONS).max(MAX_VARIATIONS).default(DEFAULT_VARIATIONS),
   strength: z.enum(STRENGTHS).default(DEFAULT_STRENGTH),
   seed: z.number().int().min(0).max(MAX_SEED).optional(),
+  /** One of the styles of `GET /api/styles`. */
+  style: z.enum(STYLE_IDS).default(DEFAULT_STYLE),
 };
 
 /** `POST /api/jobs` for a new upload. */
@@ -37,6 +41,8 @@ export const CreateFrom = z.strictObject({
       .optional(),
   }),
   ...options,
+  /** Omitted: the style of the job being varied ("Vary this" keeps the style). */
+  style: z.enum(STYLE_IDS).optional(),
 });
 
 export const CreateJob = z.union([CreateUpload, CreateFrom]);

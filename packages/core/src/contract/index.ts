@@ -87,6 +87,8 @@ export interface JobRequestOptions {
   variations?: number;
   strength?: Strength;
   seed?: number;
+  /** One of STYLES; a new upload defaults to "photo", a job made from another keeps its style. */
+  style?: Style;
 }
 
 /** `POST /api/jobs` for a new upload. */
@@ -104,6 +106,7 @@ export interface JobOptions {
   variations: number;
   strength: Strength;
   seed: number;
+  style: Style;
 }
 
 export interface Variation {
@@ -112,6 +115,8 @@ export interface Variation {
   width: number;
   height: number;
   seed: number;
+  /** The variation's medium: the job's style, or for a mixed-media job the one the seed chose. */
+  style: Style;
 }
 
 /** Why a job failed: a stable code and a sentence for the person who sees it. */
@@ -252,6 +257,55 @@ export interface StatusView {
   /** Sections that could not be read, with why. */
   problems: string[];
 }
+
+// ── Styles ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The styles a person can ask for, `{id, name, description}`, in the order a picker shows them:
+ * the API (`GET /api/styles`, the `style` of `POST /api/jobs`), the web app and the pipeline read
+ * this list. The model container keeps its own registry (it imports no ArtAI package);
+ * `packages/local/test/styles.test.ts` keeps the two equal.
+ */
+export const STYLES = [
+  {
+    id: "photo",
+    name: "Photo",
+    description: "Your photo, re-lit and re-graded, with detail the model paints back in.",
+  },
+  {
+    id: "oil",
+    name: "Oil paint",
+    description: "Thick brush strokes that follow the picture's shapes, with lit ridges of paint.",
+  },
+  {
+    id: "watercolour",
+    name: "Watercolour",
+    description: "Soft transparent washes on textured paper, darker where each wash dries.",
+  },
+  {
+    id: "pencil",
+    name: "Pencil sketch",
+    description: "Graphite contours and cross-hatching on toothed paper.",
+  },
+  {
+    id: "print",
+    name: "Screen print",
+    description: "Flat posterised inks in halftone dots, slightly out of register.",
+  },
+  {
+    id: "surprise",
+    name: "Mixed media",
+    description: "A different medium for each variation, picked by the seed.",
+  },
+] as const;
+
+export type Style = (typeof STYLES)[number]["id"];
+export const STYLE_IDS = STYLES.map((s) => s.id) as [Style, ...Style[]];
+export const DEFAULT_STYLE: Style = "photo";
+export const isStyle = (value: unknown): value is Style =>
+  typeof value === "string" && (STYLE_IDS as readonly string[]).includes(value);
+/** The preview of each style in the web app's picker (rendered once by the real model). */
+export const stylePreviewPath = (style: Style) => `/styles/${style}.webp`;
 
 // ── Least privilege ─────────────────────────────────────────────────────────────────────────
 

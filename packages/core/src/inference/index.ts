@@ -18,6 +18,8 @@ export interface Variation {
   index: number;
   seed: number;
   recipe: string;
+  /** The medium the container rendered this variation in (absent from containers without styles). */
+  style?: string;
   contentType: string;
   width: number;
   height: number;
@@ -81,7 +83,7 @@ export async function vary(png: Buffer, options: JobOptions): Promise<InferenceR
         EndpointName: Resource.Model.endpointName,
         ContentType: "image/png",
         Accept: "application/json",
-        CustomAttributes: `variations=${options.variations};strength=${options.strength};seed=${options.seed}`,
+        CustomAttributes: `variations=${options.variations};strength=${options.strength};seed=${options.seed};style=${options.style}`,
         Body: png,
       }),
     );

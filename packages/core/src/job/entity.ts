@@ -1,7 +1,7 @@
 import { Entity } from "electrodb";
 import { Resource } from "sst";
 import { dynamo } from "../aws/index.ts";
-import { STATUSES, STRENGTHS } from "../contract/index.ts";
+import { DEFAULT_STYLE, STATUSES, STRENGTHS, STYLE_IDS } from "../contract/index.ts";
 
 const now = () => new Date().toISOString();
 
@@ -21,6 +21,8 @@ export const JobEntity = () =>
         variations: { type: "number", required: true, readOnly: true },
         strength: { type: STRENGTHS, required: true, readOnly: true },
         seed: { type: "number", required: true, readOnly: true },
+        /** Jobs made before styles existed have none: they were photo variations. */
+        style: { type: STYLE_IDS, required: true, readOnly: true, default: DEFAULT_STYLE },
         inputKey: { type: "string", required: true, readOnly: true },
         /** The content type the owner declared when asking to upload. */
         inputContentType: { type: "string", required: true, readOnly: true },
@@ -39,6 +41,8 @@ export const JobEntity = () =>
               height: { type: "number", required: true },
               seed: { type: "number", required: true },
               contentType: { type: "string", required: true },
+              /** The medium of this variation (jobs older than styles have none: photo). */
+              style: { type: "string" },
             },
           },
         },

@@ -28,6 +28,7 @@ export interface Output {
   height: number;
   seed: number;
   contentType: string;
+  style?: string;
 }
 
 /** Creates a queued job. `inputKey` is where its image is (or will be) uploaded. */
@@ -48,6 +49,7 @@ export async function create(input: {
       variations: input.options.variations,
       strength: input.options.strength,
       seed: input.options.seed,
+      style: input.options.style,
       inputKey: input.inputKey,
       inputContentType: input.inputContentType,
       uploadExpiresAt: input.uploadExpiresAt,

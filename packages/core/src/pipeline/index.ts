@@ -3,7 +3,13 @@
  * store the variations → finish the job. Deliveries are at-least-once, so every step is safe to
  * repeat, and only failures worth retrying go back to the queue.
  */
-import { MAX_RECEIVE_COUNT, MAX_UPLOAD_BYTES, WORKER_TIMEOUT_SECONDS } from "../contract/index.ts";
+import {
+  DEFAULT_STYLE,
+  isStyle,
+  MAX_RECEIVE_COUNT,
+  MAX_UPLOAD_BYTES,
+  WORKER_TIMEOUT_SECONDS,
+} from "../contract/index.ts";
 import { AppError, ImageTooLarge, Retryable } from "../errors/index.ts";
 import * as Image from "../image/index.ts";
 import * as Inference from "../inference/index.ts";
@@ -162,6 +168,7 @@ async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
     variations: job.variations,
     strength: job.strength,
     seed: job.seed,
+    style: job.style ?? "photo",
   });
   if (result.variations.length !== job.variations) {
     throw new Retryable(
@@ -180,6 +187,8 @@ async function run(job: Job.JobItem, record: S3Record): Promise<Job.Output[]> {
         height: variation.height,
         seed: variation.seed,
         contentType: variation.contentType,
+        // A mixed-media job's variations each have their own medium; otherwise the job's style.
+        style: isStyle(variation.style) ? variation.style : (job.style ?? DEFAULT_STYLE),
       };
     }),
   );

@@ -2,6 +2,7 @@
 
 import type { Variation } from "@artai/core/contract";
 import { useEffect, useId, useRef, useState } from "react";
+import { styleName } from "@/lib/format.ts";
 import { Button, LineIcon } from "./ui.tsx";
 
 /**
@@ -59,8 +60,8 @@ export function CompareDialog({
                 Variation {number} compared with the original
               </h2>
               <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                Drag the divider or use the arrow keys. Seed {variation.seed} · {variation.width} ×{" "}
-                {variation.height} px
+                {styleName(variation.style)}. Drag the divider or use the arrow keys. Seed{" "}
+                {variation.seed} · {variation.width} × {variation.height} px
               </p>
             </div>
             <Button

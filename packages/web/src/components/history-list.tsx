@@ -4,7 +4,7 @@ import { isTerminal, type JobView } from "@artai/core/contract";
 import Link from "next/link";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { ApiError, deleteJob, getJob, listJobs } from "@/lib/api.ts";
-import { formatRelative, shortId } from "@/lib/format.ts";
+import { formatRelative, shortId, styleName } from "@/lib/format.ts";
 import { explain } from "@/lib/messages.ts";
 import { LONG_POLL_SECONDS } from "@/lib/use-job.ts";
 import { Button, buttonStyles, Notice, Spinner } from "./ui.tsx";
@@ -171,8 +171,8 @@ export function HistoryList() {
                   </div>
                   <p className="text-sm text-zinc-600 dark:text-zinc-400">
                     <time dateTime={job.createdAt}>{formatRelative(job.createdAt)}</time> ·{" "}
-                    {job.options.variations} variation{job.options.variations === 1 ? "" : "s"} ·{" "}
-                    {job.options.strength}
+                    {styleName(job.options.style)} · {job.options.variations} variation
+                    {job.options.variations === 1 ? "" : "s"} · {job.options.strength}
                     {job.parent ? ` · from job ${shortId(job.parent.jobId)}` : ""}
                   </p>
                   <div className="mt-auto flex justify-end pt-1">

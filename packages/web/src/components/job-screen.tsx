@@ -1,9 +1,9 @@
 "use client";
 
-import type { JobView, Status } from "@artai/core/contract";
+import { type JobView, STYLES, type Status, type Style } from "@artai/core/contract";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { shortId } from "@/lib/format.ts";
+import { shortId, styleName } from "@/lib/format.ts";
 import { explain } from "@/lib/messages.ts";
 import { type Lineage, useJob, useLineage } from "@/lib/use-job.ts";
 import { useJobActions } from "@/lib/use-job-actions.ts";
@@ -92,6 +92,8 @@ function LoadedJob({
   fresh: () => Promise<JobView>;
 }) {
   const [open, setOpen] = useState<number | null>(null);
+  // New variations keep the job's style unless the person picks another.
+  const [nextStyle, setNextStyle] = useState<Style>(current.options.style);
   const { action, problem, vary, retry, download, downloadAll } = useJobActions(current, fresh);
 
   const variations = [...current.variations].sort((a, b) => a.index - b.index);
@@ -103,7 +105,8 @@ function LoadedJob({
   const openVariation = open === null ? null : (variations.find((v) => v.index === open) ?? null);
 
   const varyVariation = async (index: number) => {
-    if (await vary({ jobId: current.id, variation: index }, `vary-${index}`)) setOpen(null);
+    if (await vary({ jobId: current.id, variation: index }, `vary-${index}`, nextStyle))
+      setOpen(null);
   };
 
   const failure = current.status === "failed" ? explain(current.error?.code ?? "Unknown") : null;
@@ -124,9 +127,27 @@ function LoadedJob({
               {current.options.strength === "strong" ? "Strong" : "Subtle"} · seed{" "}
               {current.options.seed}
             </p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Style: <span data-testid="job-style">{styleName(current.options.style)}</span>
+            </p>
           </div>
           {current.status === "succeeded" ? (
-            <div className="flex flex-wrap gap-2">
+            <div className="flex flex-wrap items-center gap-2">
+              <label className="flex items-center gap-2 text-sm">
+                <span className="text-zinc-600 dark:text-zinc-400">Style for new variations</span>
+                <select
+                  value={nextStyle}
+                  onChange={(event) => setNextStyle(event.currentTarget.value as Style)}
+                  disabled={action !== null}
+                  className="rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                >
+                  {STYLES.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
               <Button
                 onClick={() => void downloadAll()}
                 disabled={action !== null || variations.length === 0}
@@ -136,7 +157,7 @@ function LoadedJob({
               </Button>
               <Button
                 variant="primary"
-                onClick={() => void vary({ jobId: current.id }, "again")}
+                onClick={() => void vary({ jobId: current.id }, "again", nextStyle)}
                 disabled={action !== null}
               >
                 {action === "again" ? <Spinner /> : null}

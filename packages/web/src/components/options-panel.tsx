@@ -1,11 +1,15 @@
 import {
   DEFAULT_STRENGTH,
+  DEFAULT_STYLE,
   DEFAULT_VARIATIONS,
   type JobRequestOptions,
   MAX_SEED,
   MAX_VARIATIONS,
   MIN_VARIATIONS,
+  STYLES,
   type Strength,
+  type Style,
+  stylePreviewPath,
 } from "@artai/core/contract";
 import { randomSeed } from "@/lib/format.ts";
 
@@ -14,6 +18,7 @@ import { randomSeed } from "@/lib/format.ts";
  * and to `DEFAULT_OPTIONS`, map it onto the request in `toRequest`, and give it a fieldset below.
  */
 export interface UploadOptions {
+  style: Style;
   variations: number;
   strength: Strength;
   seedMode: "surprise" | "fixed";
@@ -22,6 +27,7 @@ export interface UploadOptions {
 }
 
 export const DEFAULT_OPTIONS: UploadOptions = {
+  style: DEFAULT_STYLE,
   variations: DEFAULT_VARIATIONS,
   strength: DEFAULT_STRENGTH,
   seedMode: "surprise",
@@ -38,6 +44,7 @@ export function seedInvalid(options: UploadOptions): boolean {
 /** The options as `POST /api/jobs` takes them; "surprise me" draws a fresh seed on every call. */
 export function toRequest(options: UploadOptions): JobRequestOptions {
   return {
+    style: options.style,
     variations: options.variations,
     strength: options.strength,
     seed: options.seedMode === "fixed" ? Number(options.seed) : randomSeed(),
@@ -70,6 +77,13 @@ export function OptionsPanel({
   const set = (change: Partial<UploadOptions>) => onChange({ ...value, ...change });
   return (
     <>
+      <StylePicker
+        value={value.style}
+        onChange={(style) => set({ style })}
+        disabled={disabled}
+        idPrefix={idPrefix}
+      />
+
       <fieldset disabled={disabled}>
         <legend className="mb-2 font-medium text-sm">Number of variations</legend>
         <div className="grid grid-cols-4 gap-2">
@@ -168,5 +182,80 @@ export function OptionsPanel({
         </div>
       </fieldset>
     </>
+  );
+}
+
+/** The media "Surprise me" mixes: its card shows their previews together. */
+const MEDIA = STYLES.filter((s) => s.id !== "photo" && s.id !== "surprise");
+
+/**
+ * The style picker: one card per style of the contract, each with its preview, rendered once by
+ * the real model from the app's sample photo (`pnpm --filter @artai/web previews`).
+ */
+export function StylePicker({
+  value,
+  onChange,
+  disabled,
+  idPrefix,
+}: {
+  value: Style;
+  onChange: (style: Style) => void;
+  disabled: boolean;
+  idPrefix: string;
+}) {
+  return (
+    <fieldset disabled={disabled}>
+      <legend className="mb-2 font-medium text-sm">Style</legend>
+      <div className="grid grid-cols-2 gap-2 sm:grid-cols-3">
+        {STYLES.map((style) => (
+          <label key={style.id} className="relative" title={style.description}>
+            <input
+              type="radio"
+              name="style"
+              value={style.id}
+              checked={value === style.id}
+              onChange={() => onChange(style.id)}
+              aria-describedby={`${idPrefix}-style-${style.id}-hint`}
+              className="peer sr-only"
+            />
+            <span className="block cursor-pointer overflow-hidden rounded-lg border border-zinc-300 peer-checked:border-brand-600 peer-checked:ring-2 peer-checked:ring-brand-600 peer-focus-visible:ring-4 peer-focus-visible:ring-brand-500/40 dark:border-zinc-700 dark:peer-checked:border-brand-400 dark:peer-checked:ring-brand-400">
+              {style.id === "surprise" ? (
+                <span className="grid aspect-[3/2] grid-cols-2 grid-rows-2" aria-hidden="true">
+                  {MEDIA.slice(0, 4).map((m) => (
+                    // biome-ignore lint/performance/noImgElement: a tiny static preview; next/image would add a loader for nothing
+                    <img
+                      key={m.id}
+                      src={stylePreviewPath(m.id)}
+                      alt=""
+                      width={160}
+                      height={107}
+                      className="size-full object-cover"
+                    />
+                  ))}
+                </span>
+              ) : (
+                // biome-ignore lint/performance/noImgElement: a tiny static preview; next/image would add a loader for nothing
+                <img
+                  src={stylePreviewPath(style.id)}
+                  alt=""
+                  width={320}
+                  height={213}
+                  className="aspect-[3/2] w-full object-cover"
+                />
+              )}
+              <span className="block px-2 py-1.5">
+                <span className="block font-medium text-sm">{style.name}</span>
+                <span
+                  id={`${idPrefix}-style-${style.id}-hint`}
+                  className="block text-xs text-zinc-600 leading-snug dark:text-zinc-400"
+                >
+                  {style.description}
+                </span>
+              </span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

@@ -1,4 +1,5 @@
 import type { Variation } from "@artai/core/contract";
+import { styleName } from "@/lib/format.ts";
 import { Button, LineIcon, Spinner } from "./ui.tsx";
 
 export function DownloadIcon() {
@@ -19,6 +20,7 @@ export function VariationGrid(props: {
   onOpen: (variation: Variation) => void;
   onDownload: (variation: Variation) => void;
   onVary: (variation: Variation) => void;
+
   /** An image link expired: fetch the job again for fresh ones. */
   onImageError: () => void;
 }) {
@@ -50,7 +52,9 @@ export function VariationGrid(props: {
           <div className="flex items-center justify-between gap-2">
             <p className="text-sm">
               <span className="font-medium">Variation {variation.index + 1}</span>{" "}
-              <span className="text-zinc-600 dark:text-zinc-400">· seed {variation.seed}</span>
+              <span className="text-zinc-600 dark:text-zinc-400">
+                · {styleName(variation.style)} · seed {variation.seed}
+              </span>
             </p>
             <div className="flex gap-1">
               <Button

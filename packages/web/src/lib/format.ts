@@ -1,3 +1,4 @@
+import { STYLES } from "@artai/core/contract";
 /** "2.4 MiB", "830 KiB": binary units, so sizes read in the units the 10 MiB limit is enforced in. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
@@ -43,4 +44,9 @@ export function shortId(id: string): string {
 /** A fresh random seed in the API's range (0..2^32-1). */
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+}
+
+/** A style's name as people read it ("Watercolour"), from the contract's list. */
+export function styleName(id: string): string {
+  return STYLES.find((s) => s.id === id)?.name ?? id;
 }

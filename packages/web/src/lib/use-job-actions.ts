@@ -1,6 +1,6 @@
 "use client";
 
-import type { JobParent, JobRequestOptions, JobView, Variation } from "@artai/core/contract";
+import type { JobParent, JobRequestOptions, JobView, Style, Variation } from "@artai/core/contract";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ApiError, createJobFrom } from "./api.ts";
@@ -37,11 +37,19 @@ export function useJobActions(job: JobView, fresh: () => Promise<JobView>) {
     }
   }
 
-  /** "Vary this" / "Vary again": the same options with a fresh seed. */
-  const vary = (from: JobParent, label: string) =>
+  /**
+   * "Vary this" / "Vary again": the same options with a fresh seed, in the job's own style unless
+   * the person picked another.
+   */
+  const vary = (from: JobParent, label: string, style: Style = job.options.style) =>
     startFrom(
       from,
-      { variations: job.options.variations, strength: job.options.strength, seed: randomSeed() },
+      {
+        variations: job.options.variations,
+        strength: job.options.strength,
+        seed: randomSeed(),
+        style,
+      },
       label,
     );
 
