@@ -5,6 +5,8 @@ declare module "sst" {
   export interface Resource {
     Uploads: { name: string; type: "sst.aws.Bucket" };
     Outputs: { name: string; type: "sst.aws.Bucket" };
+    UploadsReplica: { name: string; region: string; type: "sst.sst.Linkable" };
+    OutputsReplica: { name: string; region: string; type: "sst.sst.Linkable" };
     Jobs: { name: string; type: "sst.aws.Dynamo" };
     Queue: { url: string; type: "sst.aws.Queue" };
     Model: { endpointName: string; type: "sst.sst.Linkable" };

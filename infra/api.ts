@@ -9,7 +9,7 @@ import { dataKey, useKey } from "./kms.ts";
 import { model } from "./model.ts";
 import { permissionsOf } from "./permissions.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
-import { jobs, outputs, uploads } from "./storage.ts";
+import { jobs, outputs, replicaLinks, uploads } from "./storage.ts";
 
 /** The routes of docs/api.md, in API Gateway's `METHOD /path` form. */
 export const API_ROUTES = [
@@ -56,8 +56,19 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   architecture: "arm64",
   memory: "512 MB",
   timeout: "29 seconds",
-  // Model: its endpoint name, for the status page's model metrics.
-  link: [jobs, uploads, outputs, queue, deadLetterQueue, statusToken, model, edgeSecret],
+  // Model: its endpoint name, for the status page's model metrics. The replicas: deleting a job
+  // purges its images there too (deletes of a version do not replicate).
+  link: [
+    jobs,
+    uploads,
+    outputs,
+    ...replicaLinks,
+    queue,
+    deadLetterQueue,
+    statusToken,
+    model,
+    edgeSecret,
+  ],
   // The status page draws the alarm's threshold; keep it the one the alarm uses.
   environment: { ARTAI_ALARM_THRESHOLD: String(REQUEST_ALARM_THRESHOLD) },
   // Exactly the api's rows of the permissions table (links grant nothing, see iam.ts).

@@ -2,6 +2,7 @@
  * Storage: the Uploads and Outputs buckets (versioned, SSE-KMS, private, replicated to a
  * second region) and the Jobs table behind ElectroDB's single-table design.
  */
+import { REPLICATION, type ReplicatedBucket } from "../packages/core/src/contract/index.ts";
 import { isProduction, stage } from "./config.ts";
 import { siteOrigins } from "./edge.ts";
 import { dataKey, keyOptions, keyPolicy } from "./kms.ts";
@@ -81,9 +82,12 @@ function harden(
 
 /**
  * A versioned bucket in the secondary region, encrypted with its own key, that receives
- * every object version of `source` through S3 replication.
+ * every object version of `source` through S3 replication, and delete markers as
+ * `REPLICATION.deleteMarkers` says. A delete that names a version is never replicated
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html),
+ * so the replica is linked (`{ name, region }`) for the code that purges a deleted job.
  */
-function replicate(name: string, source: sst.aws.Bucket, sourceKey: aws.kms.Key) {
+function replicate(name: ReplicatedBucket, source: sst.aws.Bucket, sourceKey: aws.kms.Key) {
   const opts = { provider: replicaProvider };
   const key = new aws.kms.Key(
     `${name}ReplicaKey`,
@@ -153,7 +157,7 @@ function replicate(name: string, source: sst.aws.Bucket, sourceKey: aws.kms.Key)
           status: "Enabled",
           priority: 1,
           filter: {},
-          deleteMarkerReplication: { status: "Enabled" },
+          deleteMarkerReplication: { status: REPLICATION.deleteMarkers ? "Enabled" : "Disabled" },
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
           destination: {
             bucket: bucket.arn,
@@ -168,14 +172,17 @@ function replicate(name: string, source: sst.aws.Bucket, sourceKey: aws.kms.Key)
     // not order them), or the first objects' replication fails.
     { dependsOn: [source, versioning, replicationPolicy] },
   );
-  return { bucket, key, replication, replicationPolicy };
+  const link = new sst.Linkable(REPLICATION.buckets[name], {
+    properties: { name: bucket.bucket, region: stage.replicaRegion },
+  });
+  return { bucket, key, replication, replicationPolicy, link };
 }
 
 /**
  * A private, versioned, SSE-KMS bucket whose CORS allows only the site's origins, with a
  * replica in the secondary region.
  */
-function dataBucket(name: string, methods: ("GET" | "HEAD" | "POST")[]) {
+function dataBucket(name: ReplicatedBucket, methods: ("GET" | "HEAD" | "POST")[]) {
   const bucket = new sst.aws.Bucket(name, {
     versioning: true,
     cors: {
@@ -202,6 +209,11 @@ export const outputs = outputsStore.bucket;
 /** The secondary-region replicas, for the failover runbook in docs/deploy.md. */
 export const uploadsReplica = uploadsStore.replica;
 export const outputsReplica = outputsStore.replica;
+/**
+ * The replicas as links, `{ name, region }`: `Resource.UploadsReplica`, `Resource.OutputsReplica`.
+ * Linked to the functions that purge a deleted job's images everywhere.
+ */
+export const replicaLinks = [uploadsReplica.link, outputsReplica.link];
 
 /** S3 key prefix under which uploads land; only these start a job. */
 export const UPLOAD_PREFIX = "uploads/";

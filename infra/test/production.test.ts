@@ -7,6 +7,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { REPLICATION } from "../../packages/core/src/contract/index.ts";
 import { SECRET_HEADER, VIEWER_HEADER } from "../../packages/core/src/edge/index.ts";
 import {
   inlineStatements,
@@ -309,13 +310,18 @@ describe("3. API", () => {
         "Jobs",
         "Model",
         "Outputs",
+        "OutputsReplica",
         "Queue",
         "StatusToken",
         "Uploads",
+        "UploadsReplica",
       ].sort(),
     );
     expect(linksOf("Worker")).toEqual(["Jobs", "Model", "Outputs", "Queue", "Uploads"]);
-    expect(linksOf("SweeperHandler")).toEqual(["Jobs", "Queue", "Uploads"]);
+    // The sweeper purges deleted jobs again, in both buckets and both replicas.
+    expect(linksOf("SweeperHandler")).toEqual(
+      ["Jobs", "Outputs", "OutputsReplica", "Queue", "Uploads", "UploadsReplica"].sort(),
+    );
     expect(linksOf("AlertsSubscriberBreakerFunction")).toEqual(["Jobs"]);
     // Links grant nothing (test/permissions.test.ts): the breaker may update the Jobs table's
     // items, and nothing else.
@@ -430,7 +436,10 @@ describe("4. storage", () => {
       expect(rule.destination.bucket).toBe(replica.state.arn);
       expect(rule.destination.encryptionConfiguration.replicaKmsKeyId).toBe(key.state.arn);
       expect(rule.sourceSelectionCriteria.sseKmsEncryptedObjects.status).toBe("Enabled");
-      expect(rule.deleteMarkerReplication.status).toBe("Enabled");
+      // From the one declaration the local S3 replicates by (REPLICATION in the contract).
+      expect(rule.deleteMarkerReplication.status).toBe(
+        REPLICATION.deleteMarkers ? "Enabled" : "Disabled",
+      );
 
       const replicaVersioning = run.get(
         "aws:s3/bucketVersioning:BucketVersioning",
@@ -460,6 +469,26 @@ describe("4. storage", () => {
       ]);
     }
     expect(replicaKeys.size).toBe(2);
+  });
+
+  test("4. deleting a job reaches the replicas: the API and the sweeper link each replica with its name and region, and may list and delete its versions", () => {
+    for (const fn of ["ApiHandler", "SweeperHandler"]) {
+      const build = run.rpc.builds.find((b) => b.functionID === fn);
+      const statements = statementsOf(fn);
+      for (const name of buckets) {
+        const replica = run.get(S3, `${name}Replica`);
+        expect(build?.links[`${name}Replica`]).toMatchObject({
+          name: replica.state.bucket,
+          region: REPLICA_REGION,
+        });
+        expect(allows(statements, "s3:ListBucketVersions").flatMap((s) => s.Resource)).toContain(
+          replica.state.arn,
+        );
+        expect(allows(statements, "s3:DeleteObjectVersion").flatMap((s) => s.Resource)).toContain(
+          `${replica.state.arn}/*`,
+        );
+      }
+    }
   });
 
   test("4. Jobs table: ElectroDB single table (pk/sk, gsi1, gsi2) with point-in-time recovery and KMS", () => {

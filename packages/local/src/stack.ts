@@ -22,6 +22,9 @@ import {
   MAX_RECEIVE_COUNT,
   QUEUE_RETENTION_SECONDS,
   QUEUE_VISIBILITY_SECONDS,
+  REPLICATION,
+  type ReplicaLink,
+  type ReplicatedBucket,
   type ResourceName,
   UPLOAD_PREFIX,
 } from "@artai/core/contract";
@@ -52,6 +55,8 @@ export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 export const NAMES = {
   uploads: "artai-local-uploads",
   outputs: "artai-local-outputs",
+  uploadsReplica: "artai-local-uploads-replica",
+  outputsReplica: "artai-local-outputs-replica",
   table: "artai-local-jobs",
   queue: "artai-local-jobs",
   dlq: "artai-local-jobs-dlq",
@@ -59,6 +64,44 @@ export const NAMES = {
 } as const;
 
 export const REGION = "us-east-1";
+/** Where the replicas live, a region of their own as on AWS (infra's `stage.replicaRegion`). */
+export const REPLICA_REGION = "us-west-2";
+
+/** The local bucket behind each bucket link, replicas included. */
+const BUCKET_LINKS: Record<ReplicatedBucket | ReplicaLink, string> = {
+  Uploads: NAMES.uploads,
+  Outputs: NAMES.outputs,
+  UploadsReplica: NAMES.uploadsReplica,
+  OutputsReplica: NAMES.outputsReplica,
+};
+
+/**
+ * The replication of infra/storage.ts, from the same declaration (`REPLICATION`): each source
+ * bucket's rule, and its replica, versioned, in the replica region.
+ */
+function replicationOf(source: ReplicatedBucket) {
+  return {
+    destination: BUCKET_LINKS[REPLICATION.buckets[source]],
+    deleteMarkers: REPLICATION.deleteMarkers,
+  };
+}
+const replicaBuckets = () =>
+  Object.values(REPLICATION.buckets).map((link) => ({
+    name: BUCKET_LINKS[link],
+    versioning: true,
+    region: REPLICA_REGION,
+  }));
+const replicaLinks = () =>
+  Object.fromEntries(
+    Object.values(REPLICATION.buckets).map((link) => [
+      `SST_RESOURCE_${link}`,
+      JSON.stringify({
+        name: BUCKET_LINKS[link],
+        region: REPLICA_REGION,
+        type: "sst.sst.Linkable",
+      }),
+    ]),
+  );
 /**
  * The stack's operator key (the tests' own clients, `stack.env`): in no row of the permissions
  * table, so it has full access, as an account administrator's would. The functions never use it.
@@ -69,6 +112,8 @@ export const CREDENTIALS = ADMIN_CREDENTIALS;
 export const RESOURCE_ARNS: Partial<Record<ResourceName, string>> = {
   Uploads: `arn:aws:s3:::${NAMES.uploads}`,
   Outputs: `arn:aws:s3:::${NAMES.outputs}`,
+  UploadsReplica: `arn:aws:s3:::${NAMES.uploadsReplica}`,
+  OutputsReplica: `arn:aws:s3:::${NAMES.outputsReplica}`,
   Jobs: `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT}:table/${NAMES.table}`,
   Queue: `arn:aws:sqs:${REGION}:${LOCAL_ACCOUNT}:${NAMES.queue}`,
   DeadLetterQueue: `arn:aws:sqs:${REGION}:${LOCAL_ACCOUNT}:${NAMES.dlq}`,
@@ -81,6 +126,8 @@ export const LINKS: Record<FunctionName, readonly string[]> = {
     "Jobs",
     "Uploads",
     "Outputs",
+    "UploadsReplica",
+    "OutputsReplica",
     "Queue",
     "DeadLetterQueue",
     "StatusToken",
@@ -88,7 +135,7 @@ export const LINKS: Record<FunctionName, readonly string[]> = {
     "EdgeSecret",
   ],
   worker: ["Jobs", "Uploads", "Outputs", "Model", "Queue"],
-  sweeper: ["Jobs", "Queue", "Uploads"],
+  sweeper: ["Jobs", "Queue", "Uploads", "Outputs", "UploadsReplica", "OutputsReplica"],
   breaker: ["Jobs"],
 };
 
@@ -237,9 +284,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         .end(JSON.stringify({ error: { code: "Starting", message: "ArtAI is starting up." } }));
     };
     const front: Server = createServer((req, res) => route(req, res));
-    await new Promise<void>((r) =>
-      front.listen(options.port ?? Number(process.env.PORT ?? 3000), host, r),
-    );
+    // A port already taken rejects here (EADDRINUSE) instead of crashing the process.
+    await new Promise<void>((resolve, reject) => {
+      front.once("error", reject);
+      front.listen(options.port ?? Number(process.env.PORT ?? 3000), host, () => {
+        front.off("error", reject);
+        resolve();
+      });
+    });
     closers.push(
       () =>
         new Promise<void>((r) => {
@@ -335,9 +387,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       credentials: iam.credentials(),
       authorize: iam.authorize,
       buckets: [
+        // The replicas first: a replication rule needs its destination.
+        ...replicaBuckets(),
         {
           name: NAMES.uploads,
           versioning: true,
+          replication: replicationOf("Uploads"),
           cors: [
             {
               allowedOrigins: [url, `http://127.0.0.1:${sitePort}`],
@@ -352,6 +407,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         {
           name: NAMES.outputs,
           versioning: true,
+          replication: replicationOf("Outputs"),
           cors: [
             {
               allowedOrigins: [url, `http://127.0.0.1:${sitePort}`],
@@ -382,6 +438,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SST_RESOURCE_App: JSON.stringify({ name: "artai", stage: "local" }),
       SST_RESOURCE_Uploads: JSON.stringify({ name: NAMES.uploads, type: "sst.aws.Bucket" }),
       SST_RESOURCE_Outputs: JSON.stringify({ name: NAMES.outputs, type: "sst.aws.Bucket" }),
+      ...replicaLinks(),
       SST_RESOURCE_Jobs: JSON.stringify({ name: NAMES.table, type: "sst.aws.Dynamo" }),
       SST_RESOURCE_Queue: JSON.stringify({
         url: sqsApi.queueUrl(NAMES.queue),

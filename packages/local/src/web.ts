@@ -1,6 +1,6 @@
 /** Runs the Next.js app (packages/web): `next dev`, or `next build` then `next start`. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,73 @@ import { freePort } from "./util.ts";
 export const WEB_DIR = fileURLToPath(new URL("../../web", import.meta.url));
 
 export type WebMode = "dev" | "production";
+
+/**
+ * Next.js runs one `next dev` per folder: it locks `<distDir>/dev/lock` and a second one exits.
+ * So `pnpm dev` with the dev site claims the web folder first, in this file, and a second one
+ * finds out who holds it before it starts anything (packages/local/README.md#two-stacks-at-once).
+ */
+export const DEV_CLAIM = join(WEB_DIR, ".next", "artai-dev.json");
+
+/** Who holds the web folder's `next dev`: the stack's process, and its address once it is up. */
+export interface DevClaim {
+  pid: number;
+  url?: string;
+  dataDir: string;
+  startedAt: string;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** The live claim on the web folder, if any; a claim left by a process that died is ignored. */
+export function devClaim(file = DEV_CLAIM): DevClaim | undefined {
+  let claim: DevClaim;
+  try {
+    claim = JSON.parse(readFileSync(file, "utf8")) as DevClaim;
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(claim.pid) || claim.pid === process.pid || !alive(claim.pid)) {
+    return undefined;
+  }
+  return claim;
+}
+
+/**
+ * Claims the web folder for this process's `next dev`. Returns the other stack's claim instead
+ * when one is alive; then nothing is written.
+ */
+export function claimDev(
+  claim: Omit<DevClaim, "pid" | "startedAt">,
+  file = DEV_CLAIM,
+): DevClaim | undefined {
+  const other = devClaim(file);
+  if (other) return other;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    JSON.stringify({ ...claim, pid: process.pid, startedAt: new Date().toISOString() }),
+  );
+  return undefined;
+}
+
+/** Drops this process's claim (a claim held by another process is left alone). */
+export function releaseDev(file = DEV_CLAIM) {
+  try {
+    const claim = JSON.parse(readFileSync(file, "utf8")) as DevClaim;
+    if (claim.pid === process.pid) rmSync(file, { force: true });
+  } catch {
+    // Nothing claimed.
+  }
+}
 
 function nextBin() {
   const requireFromWeb = createRequire(join(WEB_DIR, "package.json"));

@@ -103,7 +103,15 @@ describe("each function runs with its own credentials and links", () => {
         .map((k) => k.slice("SST_RESOURCE_".length))
         .sort();
     expect(links("breaker")).toEqual(["App", "Jobs"]);
-    expect(links("sweeper")).toEqual(["App", "Jobs", "Queue", "Uploads"]);
+    expect(links("sweeper")).toEqual([
+      "App",
+      "Jobs",
+      "Outputs",
+      "OutputsReplica",
+      "Queue",
+      "Uploads",
+      "UploadsReplica",
+    ]);
     expect(links("worker")).toEqual(["App", "Jobs", "Model", "Outputs", "Queue", "Uploads"]);
     expect(links("api")).toContain("StatusToken");
     expect(links("worker")).not.toContain("StatusToken");

@@ -14,11 +14,10 @@ import {
   MAX_UPLOAD_BYTES,
   MAX_UPLOAD_IN_WORDS,
   MAX_WAIT_SECONDS,
-  OUTPUT_PREFIX,
   STYLES,
   UPLOAD_EXPIRY_SECONDS,
-  UPLOAD_PREFIX,
 } from "../contract/index.ts";
+import * as Deletion from "../deletion/index.ts";
 import { ImageTooLarge, InvalidRequest, NotFound, UnsupportedFormat } from "../errors/index.ts";
 import * as Job from "../job/index.ts";
 import * as Storage from "../storage/index.ts";
@@ -200,13 +199,15 @@ export async function listJobs(ownerId: string): Promise<JobView[]> {
   return Promise.all(jobs.map(view));
 }
 
-/** Deletes an owner's job and every version of its images. */
+/**
+ * Deletes an owner's job and every version of its images, in both buckets and their replicas.
+ * The record goes last, so a purge that fails leaves the job in place for the owner to retry;
+ * the sweeper purges once more in any case (see `Deletion`).
+ */
 export async function deleteJob(ownerId: string, id: string): Promise<void> {
   const job = await Job.getOwned(id, ownerId);
   if (!job) throw new NotFound();
-  const { uploads, outputs } = Storage.buckets();
-  await Storage.purge(uploads, `${UPLOAD_PREFIX}${id}/`);
-  await Storage.purge(outputs, `${OUTPUT_PREFIX}${id}/`);
+  await Deletion.purgeJob(id);
   await Job.remove(id);
 }
 

@@ -9,14 +9,25 @@ import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
-let s3Client: S3Client | undefined;
+const s3Clients = new Map<string, S3Client>();
 let dynamoClient: DynamoDBClient | undefined;
 let sagemakerClient: SageMakerRuntimeClient | undefined;
 let sqsClient: SQSClient | undefined;
 
-export const s3 = () => {
-  s3Client ??= new S3Client({ forcePathStyle: true });
-  return s3Client;
+/**
+ * The S3 client for `region` (default: the function's own). S3 refuses a request signed for
+ * another region than the bucket's, so the replicas in the secondary region need their own client
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html, AuthorizationHeaderMalformed).
+ * `AWS_ENDPOINT_URL_S3` applies to every region's client alike.
+ */
+export const s3 = (region?: string) => {
+  const id = region ?? "";
+  let client = s3Clients.get(id);
+  if (!client) {
+    client = new S3Client({ forcePathStyle: true, ...(region ? { region } : {}) });
+    s3Clients.set(id, client);
+  }
+  return client;
 };
 
 export const dynamo = () => {

@@ -178,6 +178,20 @@ export const UPLOAD_PREFIX = "uploads/";
 /** Variations are written under this prefix. */
 export const OUTPUT_PREFIX = "outputs/";
 
+/**
+ * Which buckets S3 replicates to the secondary region, and whether delete markers replicate too.
+ * Keys are the source buckets' link names, values their replicas' link names (`{ name, region }`).
+ * infra/storage.ts writes the replication rules from this, and the local S3 replicates by it, with
+ * AWS's rules: new versions and (here) delete markers replicate; a delete that names a version
+ * never does (docs/infra.md#replication). So deleting a job purges the replicas as well.
+ */
+export const REPLICATION = {
+  buckets: { Uploads: "UploadsReplica", Outputs: "OutputsReplica" },
+  deleteMarkers: true,
+} as const;
+export type ReplicatedBucket = keyof typeof REPLICATION.buckets;
+export type ReplicaLink = (typeof REPLICATION.buckets)[ReplicatedBucket];
+
 // ── The queue and the worker ────────────────────────────────────────────────────────────────
 
 /** The worker Lambda's timeout: the model's 60 s budget plus reading and writing images. */

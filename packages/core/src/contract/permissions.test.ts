@@ -20,9 +20,18 @@ describe("the permissions table", () => {
     const sweeper = statementsFor("sweeper", arns);
     expect(sweeper).toEqual([
       { actions: ["dynamodb:Query"], resources: [`${arns.Jobs}/index/gsi2`] },
-      { actions: ["dynamodb:UpdateItem"], resources: [arns.Jobs] },
-      { actions: ["s3:ListBucket"], resources: [arns.Uploads] },
-      { actions: ["s3:GetObject"], resources: [`${arns.Uploads}/*`] },
+      {
+        actions: ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        resources: [arns.Jobs],
+      },
+      { actions: ["s3:ListBucket", "s3:ListBucketVersions"], resources: [arns.Uploads] },
+      {
+        actions: ["s3:GetObject", "s3:DeleteObjectVersion"],
+        resources: [`${arns.Uploads}/*`],
+      },
+      { actions: ["s3:ListBucketVersions"], resources: [arns.Outputs] },
+      { actions: ["s3:DeleteObjectVersion"], resources: [`${arns.Outputs}/*`] },
+      // The replicas' rows are left out: their ARNs are not given here.
       { actions: ["sqs:SendMessage"], resources: [arns.Queue] },
     ]);
     // No model endpoint given (as under `sst dev`): the worker gets no InvokeEndpoint at all.

@@ -20,6 +20,8 @@ import {
   IMAGE_URL_EXPIRY_SECONDS,
   JOB_ID_PATTERN,
   OUTPUT_PREFIX,
+  REPLICATION,
+  type ReplicatedBucket,
   UPLOAD_PREFIX,
 } from "../contract/index.ts";
 
@@ -44,6 +46,54 @@ export function jobIdFromInputKey(key: string): string | undefined {
 export const decodeEventKey = (key: string) => decodeURIComponent(key.replace(/\+/g, " "));
 
 export const buckets = () => ({ uploads: Resource.Uploads.name, outputs: Resource.Outputs.name });
+
+/** A bucket and the region it lives in (default: the function's own). */
+export interface BucketLocation {
+  name: string;
+  region?: string;
+}
+
+/** Where a job's images live under each replicated bucket's link name. */
+const jobPrefixes = (jobId: string): Record<ReplicatedBucket, string> => ({
+  Uploads: `${UPLOAD_PREFIX}${jobId}/`,
+  Outputs: `${OUTPUT_PREFIX}${jobId}/`,
+});
+
+/**
+ * Every place a copy of a job's images can be: both buckets, and each one's replica in the
+ * secondary region (from the one replication declaration, `REPLICATION` in the contract).
+ */
+export function jobLocations(jobId: string): { bucket: BucketLocation; prefix: string }[] {
+  const prefixes = jobPrefixes(jobId);
+  return (Object.keys(REPLICATION.buckets) as ReplicatedBucket[]).flatMap((name) => {
+    const { source, replica } = LINKED[name]();
+    return [
+      { bucket: { name: source.name }, prefix: prefixes[name] },
+      { bucket: { name: replica.name, region: replica.region }, prefix: prefixes[name] },
+    ];
+  });
+}
+
+/** Each replicated bucket's link and its replica's, as `REPLICATION` (the contract) pairs them. */
+const LINKED = {
+  Uploads: () => ({ source: Resource.Uploads, replica: Resource.UploadsReplica }),
+  Outputs: () => ({ source: Resource.Outputs, replica: Resource.OutputsReplica }),
+} satisfies {
+  [K in ReplicatedBucket]: () => {
+    source: Resource[K];
+    replica: Resource[(typeof REPLICATION.buckets)[K]];
+  };
+};
+
+/**
+ * Deletes every version and delete marker of a job's images in every bucket, replicas included.
+ * S3 never replicates a delete that names a version, so each replica is purged in its own region
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html).
+ * The sources go first: a version still on its way to a replica is caught by `Deletion.repurge`.
+ */
+export async function purgeJob(jobId: string): Promise<void> {
+  for (const { bucket, prefix } of jobLocations(jobId)) await purge(bucket, prefix);
+}
 
 /** Reads an object (a specific version when given) into memory, refusing anything over `maxBytes`. */
 export async function read(
@@ -99,16 +149,17 @@ export function signedUrl(bucket: string, key: string, contentType: string) {
 }
 
 /**
- * Deletes every version of every object under `prefix`, so a deleted job leaves nothing behind
- * (in a versioned bucket a plain delete would only add a delete marker).
+ * Deletes every version and delete marker under `prefix` in one bucket, through a client for the
+ * bucket's region (in a versioned bucket a plain delete would only add a delete marker).
  */
-export async function purge(bucket: string, prefix: string) {
+export async function purge(bucket: BucketLocation, prefix: string) {
+  const client = s3(bucket.region);
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   do {
-    const page = await s3().send(
+    const page = await client.send(
       new ListObjectVersionsCommand({
-        Bucket: bucket,
+        Bucket: bucket.name,
         Prefix: prefix,
         KeyMarker: keyMarker,
         VersionIdMarker: versionIdMarker,
@@ -119,15 +170,18 @@ export async function purge(bucket: string, prefix: string) {
       VersionId: v.VersionId,
     }));
     if (objects.length > 0) {
-      const result = await s3().send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+      const result = await client.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket.name,
+          Delete: { Objects: objects, Quiet: true },
+        }),
       );
       // A multi-object delete answers 200 even when keys were refused (AccessDenied per key):
       // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
       const [refused] = result.Errors ?? [];
       if (refused) {
         throw new Error(
-          `could not delete ${result.Errors?.length} version(s) under ${prefix} in ${bucket}: ${refused.Code} ${refused.Message ?? ""}`.trim(),
+          `could not delete ${result.Errors?.length} version(s) under ${prefix} in ${bucket.name}: ${refused.Code} ${refused.Message ?? ""}`.trim(),
         );
       }
     }

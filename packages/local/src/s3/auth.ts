@@ -21,6 +21,8 @@ export interface IncomingSignedRequest {
   /** Decoded query parameters. */
   query: Query;
   headers: IncomingHttpHeaders;
+  /** The region of the bucket addressed; the signature's scope must name it. Default: the server's. */
+  region?: string;
 }
 
 export interface Authenticated {
@@ -37,6 +39,8 @@ export interface PolicyFields {
   "x-amz-credential"?: string;
   "x-amz-date"?: string;
   "x-amz-signature"?: string;
+  /** The region of the bucket posted to. Default: the server's. */
+  region?: string;
 }
 
 /**
@@ -140,7 +144,11 @@ export class SigV4Verifier {
         400,
       );
     }
-    const credential = this.parseCredential(credentialText, "AuthorizationHeaderMalformed");
+    const credential = this.parseCredential(
+      credentialText,
+      "AuthorizationHeaderMalformed",
+      req.region,
+    );
     const longDate = headerValue(req.headers, "x-amz-date");
     const date = longDate === undefined ? undefined : parseAmzDate(longDate);
     if (longDate === undefined || date === undefined) {
@@ -212,7 +220,11 @@ export class SigV4Verifier {
     if (expires > MAX_PRESIGN_SECONDS) {
       throw queryAuthError("X-Amz-Expires must be less than a week (in seconds) that is 604800");
     }
-    const credential = this.parseCredential(credentialText, "AuthorizationQueryParametersError");
+    const credential = this.parseCredential(
+      credentialText,
+      "AuthorizationQueryParametersError",
+      req.region,
+    );
     this.checkScopeDate(credential, longDate, "AuthorizationQueryParametersError");
     const payloadHash = q("X-Amz-Content-Sha256") ?? UNSIGNED_PAYLOAD;
     const signedHeaders = signedHeaderSet(signedHeadersText);
@@ -262,7 +274,7 @@ export class SigV4Verifier {
         longDate,
       );
     }
-    const credential = this.parseCredential(credentialText, "InvalidArgument");
+    const credential = this.parseCredential(credentialText, "InvalidArgument", fields.region);
     const expected = await this.signer(credential).sign(fields.policy, {
       signingDate: parseAmzDate(`${credential.shortDate}T000000Z`) ?? new Date(0),
       signingRegion: credential.region,
@@ -278,7 +290,11 @@ export class SigV4Verifier {
     return signer;
   }
 
-  private parseCredential(text: string, errorCode: string): Credential {
+  /**
+   * Parses a credential scope. Its region must be the bucket's: S3 refuses a request signed for
+   * another region (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+   */
+  private parseCredential(text: string, errorCode: string, expected = this.region): Credential {
     const parts = text.split("/");
     const [accessKeyId, shortDate, region, service, terminator] = parts;
     if (
@@ -293,12 +309,12 @@ export class SigV4Verifier {
       throw new S3Error(errorCode, `Error parsing the X-Amz-Credential parameter: '${text}'`, 400);
     }
     if (!this.signers.has(accessKeyId)) throw invalidAccessKey(accessKeyId);
-    if (region !== this.region) {
+    if (region !== expected) {
       throw new S3Error(
         errorCode,
-        `The authorization header is malformed; the region '${region}' is wrong; expecting '${this.region}'`,
+        `The authorization header is malformed; the region '${region}' is wrong; expecting '${expected}'`,
         400,
-        { Region: this.region },
+        { Region: expected },
       );
     }
     if (service !== "s3") {

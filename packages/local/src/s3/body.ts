@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
 import { crc32 } from "node:zlib";
 import { headerValue, STREAMING_UNSIGNED_TRAILER } from "./auth.ts";
@@ -189,9 +189,18 @@ export function payloadOf(
   const algorithm = announcedChecksum(headers);
   const inspector = new Inspector(/^[0-9a-f]{64}$/.test(payloadHash), algorithm, MAX_PUT_BYTES);
   const decoder = chunked ? new AwsChunkedDecoder() : undefined;
-  const stages: (Readable | Transform)[] = decoder ? [req, decoder, inspector] : [req, inspector];
-  // pipeline() forwards errors (aborted uploads, bad framing) to the inspector the caller reads.
-  (pipeline as (...streams: unknown[]) => void)(...stages, () => {});
+  // pipeline() forwards errors (bad framing, too many bytes) to the inspector the caller reads.
+  // The request itself stays out of it: pipeline() would destroy it, and with it the socket, before
+  // the refusal could be answered. It is piped instead, and an aborted upload is passed on.
+  const first = decoder ?? inspector;
+  if (decoder) pipeline(decoder, inspector, () => {});
+  const closedEarly = () => incompleteBody("The client closed the connection.");
+  req.once("error", (error) => first.destroy(error));
+  req.once("aborted", () => first.destroy(closedEarly()));
+  req.once("close", () => {
+    if (!req.readableEnded) first.destroy(closedEarly());
+  });
+  req.pipe(first);
 
   return {
     stream: inspector,
@@ -235,6 +244,41 @@ export function payloadOf(
       return { size: inspector.size, md5Hex: md5.toString("hex") };
     },
   };
+}
+
+/** How much of an unread body a refusal still reads, and for how long, before closing. */
+export const DRAIN = { maxBytes: 64 * 1024 * 1024, maxMs: 10_000 } as const;
+
+/**
+ * Reads and discards the rest of a request body the server refused, up to `DRAIN`. The refusal
+ * is answered with `Connection: close` (as S3 does), but the socket is closed only after this
+ * resolves: a client still writing its body into a closed socket would get a reset instead of
+ * the answer.
+ */
+export function drain(req: IncomingMessage): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off("data", count);
+      req.off("end", done);
+      req.off("close", done);
+      req.off("error", done);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN.maxBytes) done();
+    };
+    const timer = setTimeout(done, DRAIN.maxMs);
+    req.unpipe();
+    req.on("data", count);
+    req.once("end", done);
+    req.once("close", done);
+    req.once("error", done);
+    req.resume();
+  });
 }
 
 /** Reads a small request body (XML configuration documents) fully, then verifies it. */

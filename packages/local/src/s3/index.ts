@@ -11,11 +11,17 @@ import {
 } from "./events.ts";
 import { MultipartUploads } from "./multipart.ts";
 import { parseQuery, type RequestContext, S3Handler } from "./server.ts";
-import { type BucketConfig, type CorsRule, type NotificationRule, ObjectStore } from "./store.ts";
+import {
+  type BucketConfig,
+  type CorsRule,
+  type NotificationRule,
+  ObjectStore,
+  type ReplicationRule,
+} from "./store.ts";
 
 export type { ObjectCreatedEventName, S3ObjectCreatedRecord, TestEvent } from "./events.ts";
 export { encodeEventKey } from "./events.ts";
-export type { CorsRule, NotificationRule } from "./store.ts";
+export type { CorsRule, NotificationRule, ReplicationRule } from "./store.ts";
 
 export interface LocalS3Options {
   /** Persistence root; objects, versions and bucket configuration survive restarts. */
@@ -39,6 +45,10 @@ export interface LocalS3Options {
     versioning?: boolean;
     cors?: CorsRule[];
     notifications?: NotificationRule[];
+    /** The bucket's own region (default `region`): requests to it must be signed for that one. */
+    region?: string;
+    /** Cross-region replication to another of these buckets; both must be versioned. */
+    replication?: ReplicationRule;
   }[];
   /**
    * S3 → queue. Called once the object is durable and before the client gets its response;
@@ -74,6 +84,8 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
     else if (bucket.versioning === false && before.versioning === "Enabled")
       change.versioning = "Suspended";
     if (bucket.cors !== undefined) change.cors = bucket.cors;
+    if (bucket.region !== undefined) change.region = bucket.region;
+    if (bucket.replication !== undefined) change.replication = bucket.replication;
     if (bucket.notifications !== undefined) {
       change.notifications = bucket.notifications;
       const changed =
@@ -81,6 +93,25 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
       if (changed && bucket.notifications.length > 0) pendingTestEvents.push(bucket.name);
     }
     if (Object.keys(change).length > 0) await store.updateBucket(bucket.name, change);
+  }
+
+  // As PutBucketReplication does: both sides versioned, and (here) no chains or loops.
+  for (const bucket of store.listBuckets()) {
+    const rule = bucket.replication;
+    if (!rule) continue;
+    const destination = store.hasBucket(rule.destination)
+      ? store.bucket(rule.destination)
+      : undefined;
+    if (!destination || destination.name === bucket.name || destination.replication) {
+      throw new Error(
+        `${bucket.name}: replication needs another bucket as destination, not ${rule.destination}`,
+      );
+    }
+    if (bucket.versioning !== "Enabled" || destination.versioning !== "Enabled") {
+      throw new Error(
+        `${bucket.name}: replication needs versioning on ${bucket.name} and ${rule.destination}`,
+      );
+    }
   }
 
   const deliver = async (event: S3Notification) => {

@@ -11,7 +11,7 @@ import {
   type SigV4Verifier,
   strictEncode,
 } from "./auth.ts";
-import { MAX_PUT_BYTES, measure, payloadOf, readSmallBody } from "./body.ts";
+import { drain, MAX_PUT_BYTES, measure, payloadOf, readSmallBody } from "./body.ts";
 import { corsResponseHeaders, matchCors, parseRequestHeaders, preflightHeaders } from "./cors.ts";
 import { accessDenied, invalidArgument, invalidRequest, malformedXml, S3Error } from "./errors.ts";
 import {
@@ -185,6 +185,7 @@ export class S3Handler {
       rawPath: ctx.rawPath,
       query: ctx.query,
       headers: req.headers,
+      region: this.regionOf(ctx.bucket),
     });
     ctx.accessKeyId = auth.accessKeyId;
     // As on AWS, authorisation comes before the operation: a caller that may not
@@ -220,7 +221,7 @@ export class S3Handler {
           return this.listObjects(ctx, bucket);
         case "HEAD":
           this.store.bucket(bucket);
-          return this.send(ctx, 200, { "x-amz-bucket-region": this.deps.region });
+          return this.send(ctx, 200, { "x-amz-bucket-region": this.regionOf(bucket) });
         case "DELETE":
           if (has(ctx.query, "cors")) {
             await this.store.updateBucket(bucket, { cors: undefined });
@@ -273,6 +274,12 @@ export class S3Handler {
       default:
         throw methodNotAllowed(method, "Object");
     }
+  }
+
+  /** The region a bucket lives in: its own, else the server's (also for unknown buckets). */
+  private regionOf(bucket: string | undefined): string {
+    if (bucket === undefined || !this.store.hasBucket(bucket)) return this.deps.region;
+    return this.store.bucket(bucket).region ?? this.deps.region;
   }
 
   // ---- IAM -------------------------------------------------------------------------------
@@ -353,13 +360,23 @@ export class S3Handler {
       },
       false,
     );
+    // A refusal that left part of the body unread ends the connection, as S3 does: the client must
+    // not send its next request into a socket that still carries the rest of this body.
+    const unread = !ctx.req.complete;
     res.writeHead(s3.status, {
       ...this.baseHeaders(ctx),
       ...s3.headers,
       "Content-Type": "application/xml",
       "Content-Length": String(ctx.req.method === "HEAD" ? 0 : Buffer.byteLength(body)),
+      ...(unread ? { Connection: "close" } : {}),
     });
-    res.end(ctx.req.method === "HEAD" ? undefined : body);
+    if (!unread) {
+      res.end(ctx.req.method === "HEAD" ? undefined : body);
+      return;
+    }
+    // The whole answer goes out now; the socket closes once the client has stopped sending.
+    if (ctx.req.method !== "HEAD") res.write(body);
+    void drain(ctx.req).then(() => res.end());
   }
 
   private versionHeader(bucket: BucketConfig, version: ObjectVersion): Record<string, string> {
@@ -417,7 +434,7 @@ export class S3Handler {
         Bucket: this.store.listBuckets().map((b) => ({
           Name: b.name,
           CreationDate: b.creationDate,
-          BucketRegion: this.deps.region,
+          BucketRegion: b.region ?? this.deps.region,
         })),
       },
     });
@@ -456,7 +473,8 @@ export class S3Handler {
 
   private getLocation(ctx: RequestContext, bucket: string) {
     this.store.bucket(bucket);
-    const region = this.deps.region === "us-east-1" ? "" : this.deps.region;
+    const own = this.regionOf(bucket);
+    const region = own === "us-east-1" ? "" : own;
     this.sendXml(ctx, "LocationConstraint", { "#text": region });
   }
 
@@ -810,6 +828,9 @@ export class S3Handler {
       "Last-Modified": httpDate(version.lastModified),
       "Accept-Ranges": "bytes",
       ...this.versionHeader(config, version),
+      ...(version.replicationStatus
+        ? { "x-amz-replication-status": version.replicationStatus }
+        : {}),
     };
     for (const [name, value] of Object.entries(version.headers)) headers[name] = value;
     for (const [name, value] of Object.entries(version.metadata))
@@ -1108,6 +1129,7 @@ export class S3Handler {
       "x-amz-credential": fields.get("x-amz-credential"),
       "x-amz-date": fields.get("x-amz-date"),
       "x-amz-signature": fields.get("x-amz-signature"),
+      region: this.regionOf(bucket),
     });
     const rawKey = fields.get("key");
     if (!rawKey) {
@@ -1175,7 +1197,7 @@ export class S3Handler {
     const record: S3ObjectCreatedRecord = {
       eventVersion: "2.1",
       eventSource: "aws:s3",
-      awsRegion: this.deps.region,
+      awsRegion: this.regionOf(bucket.name),
       eventTime: committed.version.lastModified,
       eventName,
       userIdentity: { principalId: `AWS:${LOCAL_PRINCIPAL}` },

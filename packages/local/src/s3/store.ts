@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { constants, createReadStream, createWriteStream } from "node:fs";
+import { copyFile, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -22,12 +22,26 @@ export interface NotificationRule {
   events?: string[];
 }
 
+/**
+ * Cross-region replication of a bucket, with S3's rules: every new object version is copied to
+ * `destination` with its version id and metadata; delete markers only if `deleteMarkers`; a
+ * delete that names a version never is
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html).
+ */
+export interface ReplicationRule {
+  destination: string;
+  deleteMarkers: boolean;
+}
+
 export interface BucketConfig {
   name: string;
   creationDate: string;
   versioning?: VersioningStatus;
   cors?: CorsRule[];
   notifications?: NotificationRule[];
+  /** The bucket's region; requests must be signed for it. Default: the server's region. */
+  region?: string;
+  replication?: ReplicationRule;
 }
 
 /** Headers S3 stores with an object and returns on GET/HEAD. */
@@ -54,6 +68,8 @@ export interface ObjectVersion {
   blob?: string;
   /** Creation order (hex), increasing across all writes. */
   order: string;
+  /** `x-amz-replication-status`: COMPLETED on a replicated source version, REPLICA on its copy. */
+  replicationStatus?: "COMPLETED" | "REPLICA";
 }
 
 interface KeyRecord {
@@ -316,6 +332,7 @@ export class ObjectStore {
         headers: object.headers,
         metadata: object.metadata,
         blob,
+        ...(enabled && state.config.replication ? { replicationStatus: "COMPLETED" as const } : {}),
       };
       const record = state.keys.get(key) ?? { key, versions: [] };
       const replaced = enabled ? [] : record.versions.filter((v) => v.versionId === "null");
@@ -329,7 +346,50 @@ export class ObjectStore {
       if (!state.keys.has(key)) state.sortedKeys = undefined;
       state.keys.set(key, next);
       await this.removeBlobs(dir, replaced);
+      await this.replicate(bucket, key, version, join(dir, blob));
       return { version, sequencer };
+    });
+  }
+
+  /**
+   * Copies a new version or delete marker of `key` to the bucket's replication destination, with
+   * its version id, order, dates and metadata, as S3 replication does. Synchronous here: the copy
+   * exists once the write that made it has been answered.
+   */
+  private async replicate(bucket: string, key: string, version: ObjectVersion, blobPath?: string) {
+    const rule = this.state(bucket).config.replication;
+    if (!rule || version.versionId === "null") return;
+    if (version.deleteMarker && !rule.deleteMarkers) return;
+    await this.withKeyLock(rule.destination, key, async () => {
+      const state = this.state(rule.destination);
+      const record = state.keys.get(key) ?? { key, versions: [] };
+      if (record.versions.some((v) => v.versionId === version.versionId)) return;
+      const dir = this.keyDir(rule.destination, key);
+      await mkdir(dir, { recursive: true });
+      let blob: string | undefined;
+      if (blobPath !== undefined && !version.deleteMarker) {
+        blob = `${randomBytes(12).toString("hex")}.blob`;
+        const temp = this.tempPath();
+        await copyFile(blobPath, temp, constants.COPYFILE_FICLONE);
+        const handle = await open(temp, "r+");
+        await handle.sync();
+        await handle.close();
+        await rename(temp, join(dir, blob));
+      }
+      const { replicationStatus: _source, ...copy } = version;
+      const replica: ObjectVersion = {
+        ...copy,
+        blob,
+        ...(version.deleteMarker ? {} : { replicationStatus: "REPLICA" as const }),
+      };
+      // Newest first by creation order, which the source's version id carries.
+      const versions = [...record.versions, replica].sort((a, b) =>
+        BigInt(`0x${b.order}`) > BigInt(`0x${a.order}`) ? 1 : -1,
+      );
+      const next: KeyRecord = { ...record, versions };
+      await this.writeRecord(rule.destination, next);
+      if (!state.keys.has(key)) state.sortedKeys = undefined;
+      state.keys.set(key, next);
     });
   }
 
@@ -350,6 +410,8 @@ export class ObjectStore {
       let result: { deleteMarker: boolean; versionId?: string };
       let versions: ObjectVersion[];
       let removed: ObjectVersion[];
+      // Only a new delete marker replicates; a delete that names a version stays in this bucket.
+      let replicated: ObjectVersion | undefined;
       if (versionId !== undefined) {
         const target = record.versions.find((v) => v.versionId === versionId);
         if (!target) {
@@ -385,6 +447,7 @@ export class ObjectStore {
           status === "Suspended" ? record.versions.filter((v) => v.versionId === "null") : [];
         versions = [marker, ...record.versions.filter((v) => !removed.includes(v))];
         result = { deleteMarker: true, versionId: marker.versionId };
+        replicated = marker;
       }
       if (versions.length === 0) {
         if (state.keys.delete(key)) state.sortedKeys = undefined;
@@ -396,6 +459,7 @@ export class ObjectStore {
       if (!state.keys.has(key)) state.sortedKeys = undefined;
       state.keys.set(key, next);
       await this.removeBlobs(dir, removed);
+      if (replicated) await this.replicate(bucket, key, replicated);
       return result;
     });
   }
