@@ -12,9 +12,12 @@ import {
   EDGE_READ_TIMEOUT_SECONDS,
   MAX_WAIT_SECONDS,
   requestAlarmName,
+  UPLOAD_PREFIX,
 } from "../../packages/core/src/contract/index.ts";
-import { ACCOUNT, type ProgramRun, REGION, type Registered, runProgram } from "./harness.ts";
+import type { ProgramRun, Registered } from "./harness.ts";
+import { runProgram } from "./harness.ts";
 import type { Json } from "./json.ts";
+import { ACCOUNT, REGION } from "./mocks.ts";
 
 const DOMAIN = "photos.artai.test";
 const REPLICA_REGION = "eu-central-1";
@@ -155,7 +158,7 @@ describe("4. the queue accepts S3's messages from our bucket only", () => {
       expect.objectContaining({
         queueArn: queue.state.arn,
         events: ["s3:ObjectCreated:*"],
-        filterPrefix: "uploads/",
+        filterPrefix: UPLOAD_PREFIX,
       }),
     ]);
     const [policy] = run.ofType("aws:sqs/queuePolicy:QueuePolicy");

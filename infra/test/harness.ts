@@ -9,13 +9,13 @@
  * - The CLI's JSON-RPC endpoint ($SST_SERVER/rpc) is served by `startRpcServer`: it answers
  *   `Runtime.Build` by bundling the real handler with esbuild, as the CLI does.
  * - Pulumi's engine is replaced by `pulumi.runtime.setMocks`: a resource's outputs are its
- *   inputs plus the identifiers AWS would assign (ARN, name, URL). Provider functions
+ *   inputs plus the identifiers AWS would assign (ARN, name, URL), and provider functions
  *   (region, account, policy documents, zones) get fixed answers; a policy document is
- *   rendered from its statements so tests can read the IAM policies the program wrote.
+ *   rendered from its statements so tests can read the IAM policies the program wrote. Those
+ *   answers are in mocks.ts.
  * - Next.js is not built: the program runs in a scratch root where packages/web is the
  *   OpenNext output fixture in test/fixtures/web, every other package is the real one.
  */
-import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -30,14 +30,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Json } from "./json.ts";
+import { assignedState, callMock, REGION } from "./mocks.ts";
 import { type RpcServer, startRpcServer } from "./rpc-server.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 export const platformDir = path.join(repoRoot, ".sst", "platform");
 const fixtureWeb = path.join(import.meta.dirname, "fixtures", "web");
-
-export const ACCOUNT = "123456789012";
-export const REGION = "us-east-1";
 
 /** One resource the program registered. `inputs` are exactly what the program passed. */
 export interface Registered {
@@ -109,125 +107,6 @@ function scratchRoot(): string {
   cpSync(path.join(fixtureWeb, "next"), path.join(web, ".next"), { recursive: true });
   return root;
 }
-
-function arnFor(type: string, name: string): string {
-  const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
-  return `arn:aws:${service}:${REGION}:${ACCOUNT}:${name}`;
-}
-
-/** Identifiers AWS would assign; everything else in the state is the inputs as given. */
-function assignedState(type: string, name: string, inputs: Record<string, Json>) {
-  const physical = `${name.toLowerCase()}-mock`;
-  const base: Record<string, Json> = { arn: arnFor(type, physical), name: inputs.name ?? physical };
-  switch (type) {
-    case "aws:s3/bucket:Bucket":
-      return { ...base, bucket: inputs.bucket ?? physical, arn: `arn:aws:s3:::${physical}` };
-    case "aws:sqs/queue:Queue":
-      return { ...base, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}` };
-    case "aws:apigatewayv2/api:Api":
-      return { ...base, apiEndpoint: `https://${physical}.execute-api.${REGION}.amazonaws.com` };
-    case "aws:cloudfront/distribution:Distribution":
-      return { ...base, domainName: `${physical}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
-    case "aws:ecr/repository:Repository":
-      return {
-        ...base,
-        registryId: ACCOUNT,
-        repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${physical}`,
-      };
-    case "docker-build:index:Image": {
-      // As the provider reports a pushed image: `digest` is the manifest's sha256, `ref` the
-      // first tag with that digest appended.
-      const digest = `sha256:${createHash("sha256").update(JSON.stringify(inputs)).digest("hex")}`;
-      return { ...base, digest, ref: `${inputs.tags?.[0] ?? physical}@${digest}` };
-    }
-    case "aws:ec2/vpcEndpoint:VpcEndpoint":
-      return { ...base, prefixListId: `pl-${physical}` };
-    case "aws:ec2/vpc:Vpc":
-      return { ...base, cidrBlock: inputs.cidrBlock ?? "10.0.0.0/16" };
-    case "aws:lambda/functionUrl:FunctionUrl":
-      return { ...base, functionUrl: `https://${physical}.lambda-url.${REGION}.on.aws/` };
-    case "aws:lambda/function:Function":
-      return { ...base, qualifiedArn: `${base.arn}:$LATEST`, invokeArn: `${base.arn}/invocations` };
-    case "aws:acm/certificate:Certificate":
-      return {
-        ...base,
-        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
-          (domainName: string) => ({
-            domainName,
-            resourceRecordName: `_x.${domainName}`,
-            resourceRecordType: "CNAME",
-            resourceRecordValue: "_y.acm-validations.aws",
-          }),
-        ),
-      };
-    default:
-      return base;
-  }
-}
-
-/** Renders `aws.iam.getPolicyDocument` statements the way IAM shows a policy. */
-function policyJson(statements: Json[] = []) {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: statements.map((s) => ({
-      Effect: s.effect ?? "Allow",
-      Action: s.actions,
-      Resource: s.resources,
-      ...(s.principals ? { Principal: s.principals } : {}),
-      ...(s.conditions ? { Condition: s.conditions } : {}),
-    })),
-  });
-}
-
-function callMock(token: string, inputs: Record<string, Json>): Record<string, Json> {
-  switch (token) {
-    case "aws:index/getRegion:getRegion":
-      return { id: REGION, name: REGION, region: REGION, endpoint: `ec2.${REGION}.amazonaws.com` };
-    case "aws:index/getCallerIdentity:getCallerIdentity":
-      return {
-        id: ACCOUNT,
-        accountId: ACCOUNT,
-        arn: `arn:aws:iam::${ACCOUNT}:user/ci`,
-        userId: "ci",
-      };
-    case "aws:index/getPartition:getPartition":
-      return {
-        id: "aws",
-        partition: "aws",
-        dnsSuffix: "amazonaws.com",
-        reverseDnsPrefix: "com.amazonaws",
-      };
-    case "aws:iam/getPolicyDocument:getPolicyDocument":
-      return {
-        id: "policy",
-        statements: inputs.statements ?? [],
-        json: policyJson(inputs.statements),
-        minifiedJson: policyJson(inputs.statements),
-      };
-    case "aws:index/getAvailabilityZones:getAvailabilityZones":
-      return {
-        id: REGION,
-        names: ["a", "b", "c"].map((z) => `${REGION}${z}`),
-        zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
-      };
-    case "aws:route53/getZone:getZone":
-      return { id: "ZARTAI", zoneId: "ZARTAI", name: inputs.name };
-    case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-      return {
-        id: ACCOUNT,
-        userName: "AWS",
-        password: "mock-token",
-        authorizationToken: "mock",
-        proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
-      };
-    default:
-      unknownCalls.add(token);
-      return { id: token };
-  }
-}
-
-/** Provider functions the mocks had no answer for (a test asserts there are none). */
-export const unknownCalls = new Set<string>();
 
 // Pulumi's wire marker for a secret value: {[SECRET_SIG]: SECRET_VALUE, value}.
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -425,7 +304,7 @@ export function resolved<T>(value: unknown): Promise<T> {
   return new Promise((resolve) => pulumi.output(value as T).apply((v) => resolve(v as T)));
 }
 
-/** One IAM statement, as `policyJson` renders it. */
+/** One IAM statement, as `policyJson` (mocks.ts) renders it. */
 export interface Statement {
   Effect: string;
   Action: string[];

@@ -4,7 +4,8 @@
  * a file of its own.)
  */
 import { describe, expect, test } from "vitest";
-import { REGION, runProgram } from "./harness.ts";
+import { runProgram } from "./harness.ts";
+import { REGION } from "./mocks.ts";
 
 describe("9. stage config guards", () => {
   test("9. the program refuses a replica region equal to the home region", async () => {

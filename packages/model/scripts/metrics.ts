@@ -5,7 +5,9 @@
  *    on luma at 256 px and 128 px, each normalised by its trace so that contrast, exposure and
  *    colour grades leave it unchanged; the texture distance is the Euclidean distance between two
  *    images' statistics.
+ * And the quality metrics `eval` reports: luma for SSIM, CIELAB ΔE (CIE76), PSNR.
  */
+import { converter, differenceEuclidean } from "culori";
 import sharp from "sharp";
 
 /** An image's luma, resized (fill) to exactly width x height. */
@@ -101,3 +103,76 @@ export async function textureDistance(input: Buffer, variation: Buffer): Promise
   for (let i = 0; i < a.length; i++) sum += ((a[i] as number) - (b[i] as number)) ** 2;
   return Math.sqrt(sum);
 }
+
+// The quality metrics of `eval`: SSIM inputs, CIELAB ΔE, PSNR.
+
+export async function fitSize(image: Buffer, long: number) {
+  const { data, info } = await sharp(image)
+    .resize(long, long, { fit: "inside" })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+export async function lumaRgba(image: Buffer, width: number, height: number) {
+  const grey = await sharp(image)
+    .resize(width, height, { fit: "fill" })
+    .removeAlpha()
+    .greyscale()
+    .raw()
+    .toBuffer();
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const l = grey[p] as number;
+    rgba.set([l, l, l, 255], p * 4);
+  }
+  return { data: rgba, width, height };
+}
+
+const toLab = converter("lab65");
+export async function labPixels(image: Buffer, width: number, height: number) {
+  const rgb = await sharp(image)
+    .resize(width, height, { fit: "fill" })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const out: Lab[] = [];
+  for (let p = 0; p < width * height; p++)
+    out.push(
+      toLab({
+        mode: "rgb",
+        r: (rgb[p * 3] as number) / 255,
+        g: (rgb[p * 3 + 1] as number) / 255,
+        b: (rgb[p * 3 + 2] as number) / 255,
+      }),
+    );
+  return out;
+}
+const deltaE = differenceEuclidean("lab65");
+export type Lab = NonNullable<ReturnType<typeof toLab>>;
+export const meanDeltaE = (a: Lab[], b: Lab[]) =>
+  a.reduce((sum, lab, i) => sum + deltaE(lab, b[i] as Lab), 0) / a.length;
+
+export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export const psnr = (a: Uint8Array | Float32Array, b: Uint8Array) => {
+  let se = 0;
+  for (let i = 0; i < b.length; i++) {
+    const v = Math.min(255, Math.max(0, Math.round(a[i] as number)));
+    se += (v - (b[i] as number)) ** 2;
+  }
+  return 10 * Math.log10((255 * 255) / (se / b.length));
+};
+
+export const lumaOfRgb = (rgb: Uint8Array | Float32Array, width: number, height: number) => {
+  const out = new Uint8ClampedArray(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const l =
+      0.299 * (rgb[p * 3] as number) +
+      0.587 * (rgb[p * 3 + 1] as number) +
+      0.114 * (rgb[p * 3 + 2] as number);
+    out.set([l, l, l, 255], p * 4);
+  }
+  return { data: out, width, height };
+};

@@ -1,0 +1,63 @@
+/**
+ * The production stage of ArtAI's SST program, run under Pulumi mocks (see harness.ts), shared
+ * by the per-infra-file tests (`program`, `edge`, `api`, `storage`, `queue`, `model`,
+ * `monitoring`). One test per requirement of the infrastructure issue, numbered as in the
+ * issue; each asserts on the AWS resources the program registered and the inputs it gave them.
+ *
+ * A test file calls `useProductionRun()` once; `run` and `config` are then live bindings that
+ * hold that file's run (each test file runs in its own process, see vitest.config.ts).
+ */
+import { afterAll, beforeAll } from "vitest";
+import {
+  inlineStatements,
+  type ProgramRun,
+  type Registered,
+  runProgram,
+  type Statement,
+} from "./harness.ts";
+
+export const DOMAIN = "photos.artai.test";
+export const REPLICA_REGION = "eu-central-1";
+export const ALERT_EMAIL = "operators@artai.test";
+export const EDGE_SECRET = "edge-secret-for-tests";
+export const S3 = "aws:s3/bucket:Bucket";
+export const KEY = "aws:kms/key:Key";
+export const LAMBDA = "aws:lambda/function:Function";
+export const ROLE = "aws:iam/role:Role";
+
+export let run: ProgramRun;
+export let config: typeof import("../config.ts");
+
+/** Runs the production program once before the file's tests, and disposes of it after. */
+export function useProductionRun() {
+  beforeAll(async () => {
+    run = await runProgram({
+      stage: "production",
+      secrets: {
+        AlertEmail: ALERT_EMAIL,
+        StatusToken: "status-token-for-tests",
+        EdgeSecret: EDGE_SECRET,
+      },
+      env: { ARTAI_DOMAIN: DOMAIN, ARTAI_REPLICA_REGION: REPLICA_REGION },
+    });
+    config = await import("../config.ts");
+  });
+
+  afterAll(() => run?.dispose());
+}
+
+export const arnOf = (type: string, name: string) => run.get(type, name).state.arn as string;
+export const lambdaOf = (fn: string) => run.get(LAMBDA, `${fn}Function`);
+export const statementsOf = (fn: string) => inlineStatements(run.get(ROLE, `${fn}Role`));
+export const linksOf = (fn: string) => {
+  const build = run.rpc.builds.find((b) => b.functionID === fn);
+  if (!build) throw new Error(`no build for ${fn}`);
+  return Object.keys(build.links).sort();
+};
+export const allows = (statements: Statement[], action: string) =>
+  statements.filter((s) => s.Effect === "Allow" && s.Action.includes(action));
+/** The provider resource a resource was registered with (`urn::id` → the provider). */
+export const providerOf = (resource: Registered) => {
+  const id = resource.provider?.split("::").pop();
+  return run.ofType("pulumi:providers:aws").find((p) => p.id === id);
+};
