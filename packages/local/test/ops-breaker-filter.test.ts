@@ -9,15 +9,14 @@ import { BREAKER_ALARM_ENV, requestAlarmName } from "@artai/core/contract";
 import type { SNSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../src/client.ts";
-import { type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import type { Stack } from "../src/stack.ts";
+import { modellessStack, NEW_UPLOAD, tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
 // The API reads the flag through a short cache (ARTAI_BREAKER_CACHE_MS, 5 s), and the breaker runs
 // in its own function, as on Lambda: turn the cache off so each change shows at once.
 process.env.ARTAI_BREAKER_CACHE_MS = "0";
 
-const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
 const THRESHOLD = 3;
 const DLQ_ALARM = "artai-local-DeadLetterAlarm-0123abcd";
 
@@ -50,14 +49,8 @@ describe("1. the spend breaker hears only the request alarm", () => {
     });
 
   beforeAll(async () => {
-    stack = await startStack({
+    stack = await modellessStack("ops-breaker-filter", {
       dataDir,
-      port: 0,
-      web: "none",
-      worker: false,
-      sweepIntervalMs: 0,
-      modelUrl: "http://127.0.0.1:9",
-      log: () => {},
       ops: {
         clock: () => now,
         alarmThreshold: THRESHOLD,
