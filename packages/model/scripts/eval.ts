@@ -112,6 +112,19 @@ const meanDeltaE = (a: Lab[], b: Lab[]) =>
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/**
+ * The variations in Lab at `input`'s 64-pixel size, and their diversity: the mean ΔE between
+ * each pair of them.
+ */
+async function labsOf(input: Buffer, images: Buffer[]) {
+  const at64 = await fitSize(input, 64);
+  const labs = await Promise.all(images.map((image) => labPixels(image, at64.width, at64.height)));
+  const pairs = [];
+  for (let i = 0; i < labs.length; i++)
+    for (let j = i + 1; j < labs.length; j++) pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
+  return { at64, labs, diversity: mean(pairs) };
+}
+
 const psnr = (a: Uint8Array | Float32Array, b: Uint8Array) => {
   let se = 0;
   for (let i = 0; i < b.length; i++) {
@@ -264,21 +277,14 @@ async function main() {
         const ssims = [];
         for (const image of images)
           ssims.push(ssim(inputLuma, await lumaRgba(image, at256.width, at256.height)).mssim);
-        const at64 = await fitSize(bytes, 64);
+        const { at64, labs, diversity } = await labsOf(bytes, images);
         const inputLab = await labPixels(bytes, at64.width, at64.height);
-        const labs = await Promise.all(
-          images.map((image) => labPixels(image, at64.width, at64.height)),
-        );
-        const pairs = [];
-        for (let i = 0; i < labs.length; i++)
-          for (let j = i + 1; j < labs.length; j++)
-            pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
         rows.push({
           photo,
           strength,
           ssim: mean(ssims),
           departure: mean(labs.map((lab) => meanDeltaE(lab, inputLab))),
-          diversity: mean(pairs),
+          diversity,
           deterministic,
         });
         console.log(`${photo} ${strength}: ${first.timings.totalMs} ms`);
@@ -306,21 +312,14 @@ async function main() {
             `variations=1;strength=${strength};seed=${SEED};style=${style}`,
           );
           const images = result.variations.map((v) => Buffer.from(v.data, "base64"));
-          const at64 = await fitSize(bytes, 64);
-          const labs = await Promise.all(
-            images.map((image) => labPixels(image, at64.width, at64.height)),
-          );
-          const pairs = [];
-          for (let i = 0; i < labs.length; i++)
-            for (let j = i + 1; j < labs.length; j++)
-              pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
+          const { diversity } = await labsOf(bytes, images);
           styleRows.push({
             photo,
             style,
             strength,
             composition: mean(await Promise.all(images.map((im) => composition(bytes, im)))),
             texture: mean(await Promise.all(images.map((im) => textureDistance(bytes, im)))),
-            diversity: mean(pairs),
+            diversity,
             msPerVariation: result.timings.modelMs / images.length,
             deterministic: alone.variations[0]?.data === result.variations[0]?.data,
           });

@@ -6,6 +6,7 @@
 
 import { Rng } from "./random.ts";
 import type { Grade } from "./recipe.ts";
+import { clamp, sample } from "./sample.ts";
 
 /** An interleaved RGB image with values in 0..255, and an optional alpha plane (0..255). */
 export interface LowRes {
@@ -14,8 +15,6 @@ export interface LowRes {
   rgb: Float32Array;
   alpha: Float32Array | null;
 }
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 function sampleBilinear(
   src: Float32Array,
@@ -27,23 +26,8 @@ function sampleBilinear(
   out: Float32Array,
   outOffset: number,
 ): void {
-  const xc = clamp(x, 0, width - 1);
-  const yc = clamp(y, 0, height - 1);
-  const x0 = Math.floor(xc);
-  const y0 = Math.floor(yc);
-  const x1 = Math.min(x0 + 1, width - 1);
-  const y1 = Math.min(y0 + 1, height - 1);
-  const fx = xc - x0;
-  const fy = yc - y0;
-  const i00 = (y0 * width + x0) * channels;
-  const i01 = (y0 * width + x1) * channels;
-  const i10 = (y1 * width + x0) * channels;
-  const i11 = (y1 * width + x1) * channels;
-  for (let c = 0; c < channels; c++) {
-    const top = (src[i00 + c] as number) * (1 - fx) + (src[i01 + c] as number) * fx;
-    const bottom = (src[i10 + c] as number) * (1 - fx) + (src[i11 + c] as number) * fx;
-    out[outOffset + c] = top * (1 - fy) + bottom * fy;
-  }
+  for (let c = 0; c < channels; c++)
+    out[outOffset + c] = sample(src, width, height, channels, c, x, y);
 }
 
 /** Catmull-Rom weights for the four taps around a sample at fraction t. */
