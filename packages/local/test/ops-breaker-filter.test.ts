@@ -48,6 +48,17 @@ describe("1. the spend breaker hears only the request alarm", () => {
       message: { default: JSON.stringify(notification(DLQ_ALARM, state, now)) },
     });
 
+  /** Another alarm's notification as an SNS event, to hand straight to the breaker's handler. */
+  const otherAlarmEvent = (state: "OK" | "ALARM") =>
+    ({
+      Records: [
+        {
+          EventSource: "aws:sns",
+          Sns: { Message: JSON.stringify(notification(DLQ_ALARM, state, now)) },
+        },
+      ],
+    }) as unknown as SNSEvent;
+
   beforeAll(async () => {
     stack = await modellessStack("ops-breaker-filter", {
       dataDir,
@@ -78,15 +89,7 @@ describe("1. the spend breaker hears only the request alarm", () => {
     const { handler } = await import("@artai/functions/breaker");
     expect(process.env[BREAKER_ALARM_ENV]).toBe(requestAlarmName("local", THRESHOLD));
     now += 1000;
-    const event = {
-      Records: [
-        {
-          EventSource: "aws:sns",
-          Sns: { Message: JSON.stringify(notification(DLQ_ALARM, "ALARM", now)) },
-        },
-      ],
-    } as unknown as SNSEvent;
-    expect(await handler(event)).toEqual({ applied: 0 });
+    expect(await handler(otherAlarmEvent("ALARM"))).toEqual({ applied: 0 });
     expect((await browser.createJob(NEW_UPLOAD)).status).toBe(201);
   });
 
@@ -108,15 +111,7 @@ describe("1. the spend breaker hears only the request alarm", () => {
     expect(published).toMatchObject({ delivered: 1, filtered: 1, failed: 0 });
     // Delivered straight to the handler (past the filter), a newer OK of that alarm still changes nothing.
     const { handler } = await import("@artai/functions/breaker");
-    const event = {
-      Records: [
-        {
-          EventSource: "aws:sns",
-          Sns: { Message: JSON.stringify(notification(DLQ_ALARM, "OK", now)) },
-        },
-      ],
-    } as unknown as SNSEvent;
-    expect(await handler(event)).toEqual({ applied: 0 });
+    expect(await handler(otherAlarmEvent("OK"))).toEqual({ applied: 0 });
     expect(stack.ops.alarm.state).toBe("ALARM");
     const stillPaused = await browser.createJob(NEW_UPLOAD);
     expect(stillPaused.status).toBe(503);
