@@ -90,6 +90,15 @@ describe("pipeline", () => {
   let finished: JobView;
   const alice = () => new Browser(stack.url);
   let owner: Browser;
+  /** Owner's new job from the photo, uploaded and finished; its id. */
+  const finishedJob = async () => {
+    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
+    const id = created.body.job.id;
+    if (!created.body.upload) throw new Error("no upload in the answer");
+    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
+    await owner.waitForJob(id, 60_000);
+    return id;
+  };
 
   it("turns a real photo into the requested number of distinct variations", async () => {
     owner = alice();
@@ -188,11 +197,7 @@ describe("pipeline", () => {
   });
 
   it("finishes a deletion whose request failed half-way, when the sweeper next runs", async () => {
-    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
-    const id = created.body.job.id;
-    if (!created.body.upload) throw new Error("no upload in the answer");
-    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
-    await owner.waitForJob(id, 60_000);
+    const id = await finishedJob();
     expect((await copiesOf(stack, id))[NAMES.outputsReplica]?.length).toBeGreaterThan(0);
 
     // The object store goes away while the deletion runs: the request fails, and says so.
@@ -214,11 +219,7 @@ describe("pipeline", () => {
   });
 
   it("purges a deleted job again for copies that arrive after the deletion", async () => {
-    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
-    const id = created.body.job.id;
-    if (!created.body.upload) throw new Error("no upload in the answer");
-    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
-    await owner.waitForJob(id, 60_000);
+    const id = await finishedJob();
     const deletedAt = Date.now();
     expect((await owner.request(`/api/jobs/${id}`, { method: "DELETE" })).status).toBe(204);
     expect(await copiesOf(stack, id)).toEqual(nothingIn);
