@@ -6,7 +6,7 @@
 
 import { Rng } from "./random.ts";
 import type { Grade } from "./recipe.ts";
-import { clamp, sample } from "./sample.ts";
+import { clamp, resize } from "./sample.ts";
 
 /** An interleaved RGB image with values in 0..255, and an optional alpha plane (0..255). */
 export interface LowRes {
@@ -14,20 +14,6 @@ export interface LowRes {
   height: number;
   rgb: Float32Array;
   alpha: Float32Array | null;
-}
-
-function sampleBilinear(
-  src: Float32Array,
-  width: number,
-  height: number,
-  channels: number,
-  x: number,
-  y: number,
-  out: Float32Array,
-  outOffset: number,
-): void {
-  for (let c = 0; c < channels; c++)
-    out[outOffset + c] = sample(src, width, height, channels, c, x, y);
 }
 
 /** Catmull-Rom weights for the four taps around a sample at fraction t. */
@@ -269,15 +255,7 @@ export function redetail(image: LowRes, factor: number): LowRes {
     small[s * 3 + 1] = (small[s * 3 + 1] as number) / c;
     small[s * 3 + 2] = (small[s * 3 + 2] as number) / c;
   }
-  const rgb = new Float32Array(image.rgb.length);
-  for (let y = 0; y < height; y++) {
-    const sy = ((y + 0.5) * sh) / height - 0.5;
-    for (let x = 0; x < width; x++) {
-      const sx = ((x + 0.5) * sw) / width - 0.5;
-      sampleBilinear(small, sw, sh, 3, sx, sy, rgb, (y * width + x) * 3);
-    }
-  }
-  return { ...image, rgb };
+  return { ...image, rgb: resize(small, sw, sh, 3, width, height) };
 }
 
 /** Applies a colour grade in place. */

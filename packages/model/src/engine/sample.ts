@@ -1,4 +1,4 @@
-/** Sampling shared by the perturbations and the styles: exact, so outputs stay reproducible. */
+/** Sampling and resizing shared by the perturbations and the styles: exact, so outputs stay reproducible. */
 
 export const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -27,4 +27,43 @@ export function sample(
     (data[(y1 * w + x0) * channels + k] as number) * (1 - fx) +
     (data[(y1 * w + x1) * channels + k] as number) * fx;
   return top * (1 - fy) + bottom * fy;
+}
+
+/**
+ * A W x H image whose pixel (x, y) is `data` (w x h, interleaved) sampled bilinearly at
+ * (sx(x, y), sy(x, y)).
+ */
+export function warp(
+  data: Float32Array,
+  size: { w: number; h: number; channels: number; W: number; H: number },
+  sx: (x: number, y: number) => number,
+  sy: (x: number, y: number) => number,
+): Float32Array {
+  const { w, h, channels, W, H } = size;
+  const out = new Float32Array(W * H * channels);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const fromX = sx(x, y);
+      const fromY = sy(x, y);
+      for (let k = 0; k < channels; k++)
+        out[(y * W + x) * channels + k] = sample(data, w, h, channels, k, fromX, fromY);
+    }
+  return out;
+}
+
+/** Resizes interleaved data to (W, H) bilinearly (pixel centres aligned). */
+export function resize(
+  data: Float32Array,
+  w: number,
+  h: number,
+  channels: number,
+  W: number,
+  H: number,
+): Float32Array {
+  return warp(
+    data,
+    { w, h, channels, W, H },
+    (x) => ((x + 0.5) * w) / W - 0.5,
+    (_, y) => ((y + 0.5) * h) / H - 0.5,
+  );
 }

@@ -4,9 +4,9 @@
  * milliseconds and stay exactly reproducible; nothing here ever touches a full-size image.
  */
 import type { Rng } from "../random.ts";
-import { clamp, sample } from "../sample.ts";
+import { clamp, resize, sample, warp } from "../sample.ts";
 
-export { clamp, sample };
+export { clamp, resize, sample };
 export const smoothstep = (a: number, b: number, v: number) => {
   const t = clamp((v - a) / (b - a), 0, 1);
   return t * t * (3 - 2 * t);
@@ -172,28 +172,6 @@ export function noise(
   return out;
 }
 
-/**
- * A W x H image whose pixel (x, y) is `data` (w x h, interleaved) sampled bilinearly at
- * (sx(x, y), sy(x, y)).
- */
-function warp(
-  data: Float32Array,
-  size: { w: number; h: number; channels: number; W: number; H: number },
-  sx: (x: number, y: number) => number,
-  sy: (x: number, y: number) => number,
-): Float32Array {
-  const { w, h, channels, W, H } = size;
-  const out = new Float32Array(W * H * channels);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const fromX = sx(x, y);
-      const fromY = sy(x, y);
-      for (let k = 0; k < channels; k++)
-        out[(y * W + x) * channels + k] = sample(data, w, h, channels, k, fromX, fromY);
-    }
-  return out;
-}
-
 /** Moves every pixel of interleaved data by (dx, dy) read from two planes, bilinear. */
 export function displace(
   data: Float32Array,
@@ -209,23 +187,6 @@ export function displace(
     { w, h, channels, W: w, H: h },
     (x, y) => x + (dx[y * w + x] as number) * amount,
     (x, y) => y + (dy[y * w + x] as number) * amount,
-  );
-}
-
-/** Resizes interleaved data to (W, H) bilinearly (pixel centres aligned). */
-export function resize(
-  data: Float32Array,
-  w: number,
-  h: number,
-  channels: number,
-  W: number,
-  H: number,
-): Float32Array {
-  return warp(
-    data,
-    { w, h, channels, W, H },
-    (x) => ((x + 0.5) * w) / W - 0.5,
-    (_, y) => ((y + 0.5) * h) / H - 0.5,
   );
 }
 
