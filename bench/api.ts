@@ -168,16 +168,18 @@ export async function benchApi(input: {
   const { base, progress } = input;
   // POSTs carry no cookie: each is a first visit that also creates its owner, so the open-jobs
   // cap (per owner) never applies; one owner would hit it after a few jobs.
-  progress(`api: POST /api/jobs, ${input.connections} connections for ${input.durationS} s…`);
-  const post = await measured(input.trace, "POST /api/jobs", input.connections, () =>
+  const postJobs = (durationS: number) =>
     load({
       url: `${base}/api/jobs`,
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ contentType: "image/jpeg", size: 250_000, variations: 4 }),
       connections: input.connections,
-      durationS: input.durationS,
-    }),
+      durationS,
+    });
+  progress(`api: POST /api/jobs, ${input.connections} connections for ${input.durationS} s…`);
+  const post = await measured(input.trace, "POST /api/jobs", input.connections, () =>
+    postJobs(input.durationS),
   );
   progress(
     `api: POST ${Math.round(post.requestsPerSecond)} req/s, p50 ${post.latencyMs.p50} ms, p99 ${post.latencyMs.p99} ms, non-2xx ${post.non2xx}`,
@@ -186,16 +188,7 @@ export async function benchApi(input: {
   // figures are not the ones reported above).
   const profileS = Math.max(3, Math.round(input.durationS / 3));
   progress(`api: POST /api/jobs again for ${profileS} s under the CPU profiler…`);
-  const postProfile = await profileCpu(() =>
-    load({
-      url: `${base}/api/jobs`,
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ contentType: "image/jpeg", size: 250_000, variations: 4 }),
-      connections: input.connections,
-      durationS: profileS,
-    }),
-  );
+  const postProfile = await profileCpu(() => postJobs(profileS));
   await input.trace.apiIdle();
   progress(
     `api: POST CPU by origin: ${postProfile.shares

@@ -143,34 +143,20 @@ if (results.model) {
       nameGap: 30,
     },
     yAxis: { type: "value", name: "seconds", nameLocation: "middle", nameGap: 45 },
-    series: [
-      {
-        type: "bar",
-        name: "container (per variation)",
-        itemStyle: { color: "#2563eb" },
-        data: cases.map((c) => seconds(c.summary.p50)),
-        label: { show: true, position: "top", formatter: "{c} s" },
-      },
-      {
-        type: "bar",
-        name: "engine (generator + perturbation)",
-        itemStyle: { color: "#8b5cf6" },
-        data: cases.map((c) => seconds(c.engineSummary.p50)),
-      },
-      {
-        type: "bar",
-        name: "bare tfjs predict (old runtime)",
-        itemStyle: { color: "#9ca3af" },
-        data: cases.map((c) => seconds(c.bareSummary.p50)),
-        label: { show: true, position: "top", formatter: "{c} s" },
-      },
-      {
-        type: "bar",
-        name: "bare ONNX pass",
-        itemStyle: { color: "#10b981" },
-        data: cases.map((c) => seconds(c.bareOnnxSummary?.p50 ?? Number.NaN)),
-      },
-    ],
+    series: (
+      [
+        ["container (per variation)", "#2563eb", (c) => c.summary.p50, true],
+        ["engine (generator + perturbation)", "#8b5cf6", (c) => c.engineSummary.p50, false],
+        ["bare tfjs predict (old runtime)", "#9ca3af", (c) => c.bareSummary.p50, true],
+        ["bare ONNX pass", "#10b981", (c) => c.bareOnnxSummary?.p50 ?? Number.NaN, false],
+      ] as [string, string, (c: (typeof cases)[number]) => number, boolean][]
+    ).map(([name, color, p50, labelled]) => ({
+      type: "bar",
+      name,
+      itemStyle: { color },
+      data: cases.map((c) => seconds(p50(c))),
+      ...(labelled ? { label: { show: true, position: "top", formatter: "{c} s" } } : {}),
+    })),
   });
 }
 

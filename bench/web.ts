@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { CHROMIUM_ARGS } from "@artai/local/chromium";
 import { WEB_DIR } from "@artai/local/web";
 import { chromium } from "playwright-core";
 import { runNode } from "./children.ts";
@@ -29,17 +30,6 @@ export interface WebResults {
   /** Why the browser part was not measured (no Chromium here). */
   browserSkipped?: string;
 }
-
-/** The flags these machines need (see the environment notes). */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export function chromiumPath(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHROMIUM_ARGS } from "@artai/local/chromium";
 import { defineConfig, devices } from "@playwright/test";
 
 function freePort(): Promise<number> {
@@ -37,15 +38,6 @@ const baseURL = external ?? `http://localhost:${port}`;
 const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) =>
   existsSync(path),
 );
-const closedNetworkFlags = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export default defineConfig({
   testDir: "tests",
@@ -63,8 +55,8 @@ export default defineConfig({
     ...devices["Desktop Chrome"],
     viewport: { width: 1440, height: 900 },
     launchOptions: systemChromium
-      ? { executablePath: systemChromium, args: closedNetworkFlags }
-      : { args: closedNetworkFlags },
+      ? { executablePath: systemChromium, args: CHROMIUM_ARGS }
+      : { args: CHROMIUM_ARGS },
     acceptDownloads: true,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",

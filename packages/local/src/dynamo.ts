@@ -22,6 +22,7 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { readBody, verifySigned } from "./aws-json.ts";
 import type { Authorizer, Credentials } from "./iam/index.ts";
 import { JsonSigV4Verifier, SignatureError } from "./iam/sigv4.ts";
 
@@ -170,17 +171,10 @@ function authorizingFront(iam: DynamoIam, region: string, backendPort: number, h
   const verifier = new JsonSigV4Verifier(iam.credentials, "dynamodb");
   const tableArn = (table: string) => `arn:aws:dynamodb:${region}:${iam.accountId}:table/${table}`;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks);
+    const raw = await readBody(req);
     let accessKeyId: string;
     try {
-      accessKeyId = await verifier.verify({
-        method: req.method ?? "POST",
-        path: req.url ?? "/",
-        headers: req.headers,
-        body: raw,
-      });
+      accessKeyId = await verifySigned(verifier, req, raw);
     } catch (error) {
       if (!(error instanceof SignatureError)) throw error;
       return sendError(res, SIGNATURE_ERRORS[error.reason], error.message);

@@ -5,7 +5,7 @@
  * and gives up after 60 s, so the worker sees the same errors locally as on AWS.
  */
 import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen, readBody } from "./aws-json.ts";
 
 export const MODEL_TIMEOUT_MS = 60_000;
 
@@ -54,9 +54,7 @@ export async function startSageMakerRuntime(input: {
         "ValidationError",
       );
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readBody(req);
     const invocation: Invocation = { at: Date.now(), status: 0 };
     invocations.push(invocation);
     const modelError = (status: number, message: string) => {
@@ -110,12 +108,9 @@ export async function startSageMakerRuntime(input: {
     });
     upstream.end(body);
   });
-  await new Promise<void>((resolve) =>
-    server.listen(input.port ?? 0, input.host ?? "127.0.0.1", resolve),
-  );
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listen(server, input.host, input.port);
   return {
-    url: `http://${input.host ?? "127.0.0.1"}:${port}`,
+    url,
     invocations: () => invocations.map((i) => ({ ...i })),
     setTimeoutMs: (ms) => {
       timeoutMs = ms;
@@ -123,10 +118,6 @@ export async function startSageMakerRuntime(input: {
     setModelUrl: (url) => {
       modelUrl = url ?? input.modelUrl;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

@@ -6,10 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../src/client.ts";
-import { type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
-
-const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
+import type { Stack } from "../src/stack.ts";
+import { modellessStack, NEW_UPLOAD } from "./helpers.ts";
 
 describe("2. the long poll fits the edge's origin read timeout", () => {
   let stack: Stack;
@@ -17,17 +15,8 @@ describe("2. the long poll fits the edge's origin read timeout", () => {
   let jobId: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      dataDir: tempDir("edge-timeout"),
-      port: 0,
-      web: "none",
-      // No worker: the job stays queued, so a long poll holds for its whole wait.
-      worker: false,
-      sweepIntervalMs: 0,
-      modelUrl: "http://127.0.0.1:9",
-      log: () => {},
-      edgeReadTimeoutMs: 1_000,
-    });
+    // No worker: the job stays queued, so a long poll holds for its whole wait.
+    stack = await modellessStack("edge-timeout", { edgeReadTimeoutMs: 1_000 });
     browser = new Browser(stack.url);
     // The API's first invocations are its cold start (its own thread, as a Lambda's): they may
     // take longer than this short timeout on a busy machine, so warm it up first.

@@ -33,22 +33,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Credentials } from "../src/iam/index.ts";
 import { startLocalS3 } from "../src/s3/index.ts";
-import { NAMES, REGION, type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import { NAMES, REGION, type Stack } from "../src/stack.ts";
+import { quietStack, tempDir } from "./helpers.ts";
 
 let stack: Stack;
 let dataDir: string;
 
 beforeAll(async () => {
   dataDir = tempDir("iam");
-  stack = await startStack({
-    dataDir,
-    port: 0,
-    web: "none",
-    worker: false,
-    sweepIntervalMs: 0,
-    log: () => {},
-  });
+  stack = await quietStack("iam", { dataDir, worker: false });
 });
 
 afterAll(async () => {

@@ -4,8 +4,8 @@
  * to `$ARTAI_DATA_DIR/mail/`. The clock is injected so the window can be slid by hours.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import type { Stack } from "../src/stack.ts";
+import { modellessStack, tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
 const HOUR = 3_600_000;
@@ -24,15 +24,9 @@ describe("request alarm", () => {
   const clock = () => now;
   let stack: Stack;
   const start = () =>
-    startStack({
+    // The alarm needs no model; nothing here reaches one.
+    modellessStack("ops-alarm", {
       dataDir,
-      port: 0,
-      web: "none",
-      worker: false,
-      sweepIntervalMs: 0,
-      // The alarm needs no model; nothing here reaches one.
-      modelUrl: "http://127.0.0.1:9",
-      log: () => {},
       ops: { clock, evaluationIntervalMs: 100 },
     });
 

@@ -9,15 +9,14 @@ import { BREAKER_ALARM_ENV, requestAlarmName } from "@artai/core/contract";
 import type { SNSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../src/client.ts";
-import { type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import type { Stack } from "../src/stack.ts";
+import { modellessStack, NEW_UPLOAD, tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
 // The API reads the flag through a short cache (ARTAI_BREAKER_CACHE_MS, 5 s), and the breaker runs
 // in its own function, as on Lambda: turn the cache off so each change shows at once.
 process.env.ARTAI_BREAKER_CACHE_MS = "0";
 
-const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
 const THRESHOLD = 3;
 const DLQ_ALARM = "artai-local-DeadLetterAlarm-0123abcd";
 
@@ -49,15 +48,20 @@ describe("1. the spend breaker hears only the request alarm", () => {
       message: { default: JSON.stringify(notification(DLQ_ALARM, state, now)) },
     });
 
+  /** Another alarm's notification as an SNS event, to hand straight to the breaker's handler. */
+  const otherAlarmEvent = (state: "OK" | "ALARM") =>
+    ({
+      Records: [
+        {
+          EventSource: "aws:sns",
+          Sns: { Message: JSON.stringify(notification(DLQ_ALARM, state, now)) },
+        },
+      ],
+    }) as unknown as SNSEvent;
+
   beforeAll(async () => {
-    stack = await startStack({
+    stack = await modellessStack("ops-breaker-filter", {
       dataDir,
-      port: 0,
-      web: "none",
-      worker: false,
-      sweepIntervalMs: 0,
-      modelUrl: "http://127.0.0.1:9",
-      log: () => {},
       ops: {
         clock: () => now,
         alarmThreshold: THRESHOLD,
@@ -85,15 +89,7 @@ describe("1. the spend breaker hears only the request alarm", () => {
     const { handler } = await import("@artai/functions/breaker");
     expect(process.env[BREAKER_ALARM_ENV]).toBe(requestAlarmName("local", THRESHOLD));
     now += 1000;
-    const event = {
-      Records: [
-        {
-          EventSource: "aws:sns",
-          Sns: { Message: JSON.stringify(notification(DLQ_ALARM, "ALARM", now)) },
-        },
-      ],
-    } as unknown as SNSEvent;
-    expect(await handler(event)).toEqual({ applied: 0 });
+    expect(await handler(otherAlarmEvent("ALARM"))).toEqual({ applied: 0 });
     expect((await browser.createJob(NEW_UPLOAD)).status).toBe(201);
   });
 
@@ -115,15 +111,7 @@ describe("1. the spend breaker hears only the request alarm", () => {
     expect(published).toMatchObject({ delivered: 1, filtered: 1, failed: 0 });
     // Delivered straight to the handler (past the filter), a newer OK of that alarm still changes nothing.
     const { handler } = await import("@artai/functions/breaker");
-    const event = {
-      Records: [
-        {
-          EventSource: "aws:sns",
-          Sns: { Message: JSON.stringify(notification(DLQ_ALARM, "OK", now)) },
-        },
-      ],
-    } as unknown as SNSEvent;
-    expect(await handler(event)).toEqual({ applied: 0 });
+    expect(await handler(otherAlarmEvent("OK"))).toEqual({ applied: 0 });
     expect(stack.ops.alarm.state).toBe("ALARM");
     const stillPaused = await browser.createJob(NEW_UPLOAD);
     expect(stillPaused.status).toBe(503);

@@ -6,8 +6,8 @@
 import type { SNSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../src/client.ts";
-import { type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import type { Stack } from "../src/stack.ts";
+import { modellessStack, NEW_UPLOAD, tempDir } from "./helpers.ts";
 import { mails } from "./ops-helpers.ts";
 
 // The API reads the flag through a short cache (ARTAI_BREAKER_CACHE_MS, 5 s). The breaker runs in
@@ -16,7 +16,6 @@ import { mails } from "./ops-helpers.ts";
 process.env.ARTAI_BREAKER_CACHE_MS = "0";
 
 const HOUR = 3_600_000;
-const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
 
 describe("spend breaker", () => {
   const dataDir = tempDir("ops-breaker");
@@ -26,14 +25,8 @@ describe("spend breaker", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    stack = await startStack({
+    stack = await modellessStack("ops-breaker", {
       dataDir,
-      port: 0,
-      web: "none",
-      worker: false,
-      sweepIntervalMs: 0,
-      modelUrl: "http://127.0.0.1:9",
-      log: () => {},
       ops: { clock: () => now, alarmThreshold: 5, breaker: true, evaluationIntervalMs: 100 },
     });
     browser = new Browser(stack.url);

@@ -10,8 +10,8 @@ import { PHOTOS } from "@artai/test-images";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Browser, upload } from "../src/client.ts";
 import { statusTokenFile } from "../src/ops/status-token.ts";
-import { type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import type { Stack } from "../src/stack.ts";
+import { quietStack, tempDir } from "./helpers.ts";
 
 const photo = readFileSync(PHOTOS.tissueSample);
 
@@ -24,17 +24,19 @@ describe("status route", () => {
     requests++;
     return browser.json<T>(path, init);
   };
+  const createJob = (body: Record<string, unknown>) =>
+    call<{ job: { id: string }; upload: { url: string; fields: Record<string, string> } }>(
+      "/api/jobs",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      },
+    );
 
   beforeAll(async () => {
     delete process.env.ARTAI_STATUS_TOKEN;
-    stack = await startStack({
-      dataDir,
-      port: 0,
-      web: "none",
-      sweepIntervalMs: 0,
-      log: () => {},
-      ops: { alarmThreshold: 1000 },
-    });
+    stack = await quietStack("ops-status", { dataDir, ops: { alarmThreshold: 1000 } });
     browser = new Browser(stack.url);
   });
   afterAll(async () => stack?.close());
@@ -61,18 +63,11 @@ describe("status route", () => {
       printed.push(String(chunk));
       return write(chunk as string, ...(rest as []));
     });
-    const created = await call<{
-      job: { id: string };
-      upload: { url: string; fields: Record<string, string> };
-    }>("/api/jobs", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        contentType: "image/jpeg",
-        size: photo.length,
-        variations: 1,
-        seed: 3,
-      }),
+    const created = await createJob({
+      contentType: "image/jpeg",
+      size: photo.length,
+      variations: 1,
+      seed: 3,
     });
     expect(created.status).toBe(201);
     expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
@@ -144,13 +139,10 @@ describe("status route", () => {
 
   it("counts a dead model's failures against its health", async () => {
     await stack.stopModel();
-    const created = await call<{
-      job: { id: string };
-      upload: { url: string; fields: Record<string, string> };
-    }>("/api/jobs", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ contentType: "image/jpeg", size: photo.length, variations: 1 }),
+    const created = await createJob({
+      contentType: "image/jpeg",
+      size: photo.length,
+      variations: 1,
     });
     expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
     const token = { headers: { authorization: `Bearer ${stack.ops.statusToken}` } };

@@ -11,8 +11,8 @@ import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from "@aws-sdk/
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, upload } from "../src/client.ts";
-import { NAMES, REGION, REPLICA_REGION, type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import { NAMES, REGION, REPLICA_REGION, type Stack } from "../src/stack.ts";
+import { quietStack } from "./helpers.ts";
 
 const photo = readFileSync(PHOTOS.tissueSample);
 
@@ -51,18 +51,33 @@ async function copiesOf(stack: Stack, jobId: string) {
   }
   return found;
 }
+/**
+ * Copies that arrive after a job's deletion: its input in the uploads replica (a version
+ * replication had not copied yet) and variation `variation` in the outputs bucket (a worker still
+ * running wrote it after the purge; it replicates in turn).
+ */
+async function leaveLateCopies(stack: Stack, id: string, variation: number) {
+  await clientIn(stack, REPLICA_REGION).send(
+    new PutObjectCommand({
+      Bucket: NAMES.uploadsReplica,
+      Key: `uploads/${id}/input`,
+      Body: "late",
+    }),
+  );
+  await clientIn(stack, REGION).send(
+    new PutObjectCommand({
+      Bucket: NAMES.outputs,
+      Key: `outputs/${id}/${variation}.webp`,
+      Body: "late",
+    }),
+  );
+}
 const nothingIn = Object.fromEntries(EVERY_BUCKET.map((b) => [b.name, []]));
 
 describe("pipeline", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({
-      dataDir: tempDir("pipeline"),
-      port: 0,
-      web: "none",
-      sweepIntervalMs: 0,
-      log: () => {},
-    });
+    stack = await quietStack("pipeline");
   });
   afterAll(async () => stack?.close());
 
@@ -75,6 +90,15 @@ describe("pipeline", () => {
   let finished: JobView;
   const alice = () => new Browser(stack.url);
   let owner: Browser;
+  /** Owner's new job from the photo, uploaded and finished; its id. */
+  const finishedJob = async () => {
+    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
+    const id = created.body.job.id;
+    if (!created.body.upload) throw new Error("no upload in the answer");
+    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
+    await owner.waitForJob(id, 60_000);
+    return id;
+  };
 
   it("turns a real photo into the requested number of distinct variations", async () => {
     owner = alice();
@@ -173,11 +197,7 @@ describe("pipeline", () => {
   });
 
   it("finishes a deletion whose request failed half-way, when the sweeper next runs", async () => {
-    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
-    const id = created.body.job.id;
-    if (!created.body.upload) throw new Error("no upload in the answer");
-    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
-    await owner.waitForJob(id, 60_000);
+    const id = await finishedJob();
     expect((await copiesOf(stack, id))[NAMES.outputsReplica]?.length).toBeGreaterThan(0);
 
     // The object store goes away while the deletion runs: the request fails, and says so.
@@ -199,27 +219,14 @@ describe("pipeline", () => {
   });
 
   it("purges a deleted job again for copies that arrive after the deletion", async () => {
-    const created = await owner.createJob({ contentType: "image/jpeg", size: photo.length });
-    const id = created.body.job.id;
-    if (!created.body.upload) throw new Error("no upload in the answer");
-    expect((await upload(created.body.upload, photo, "image/jpeg")).status).toBe(204);
-    await owner.waitForJob(id, 60_000);
+    const id = await finishedJob();
     const deletedAt = Date.now();
     expect((await owner.request(`/api/jobs/${id}`, { method: "DELETE" })).status).toBe(204);
     expect(await copiesOf(stack, id)).toEqual(nothingIn);
 
     // What can still arrive on AWS: a version replication had not copied yet, and a variation
     // a worker still running wrote after the purge (which replicates in turn).
-    await clientIn(stack, REPLICA_REGION).send(
-      new PutObjectCommand({
-        Bucket: NAMES.uploadsReplica,
-        Key: `uploads/${id}/input`,
-        Body: "late",
-      }),
-    );
-    await clientIn(stack, REGION).send(
-      new PutObjectCommand({ Bucket: NAMES.outputs, Key: `outputs/${id}/9.webp`, Body: "late" }),
-    );
+    await leaveLateCopies(stack, id, 9);
     const late = await copiesOf(stack, id);
     expect(late[NAMES.uploadsReplica]).toHaveLength(1);
     expect(late[NAMES.outputsReplica]).toHaveLength(1);
@@ -250,16 +257,7 @@ describe("pipeline", () => {
     // A deletion recorded more than the first interval ago, so the sweeper's next run is due.
     const id = "sweeperOwnKeyTest00001";
     await Deletion.purgeJob(id, Date.now() - Deletion.REPURGE.firstAfterMs - 1000);
-    await clientIn(stack, REPLICA_REGION).send(
-      new PutObjectCommand({
-        Bucket: NAMES.uploadsReplica,
-        Key: `uploads/${id}/input`,
-        Body: "late",
-      }),
-    );
-    await clientIn(stack, REGION).send(
-      new PutObjectCommand({ Bucket: NAMES.outputs, Key: `outputs/${id}/0.webp`, Body: "late" }),
-    );
+    await leaveLateCopies(stack, id, 0);
     expect(await stack.functions.sweeper.invoke({})).toMatchObject({ repurged: 1 });
     expect(await copiesOf(stack, id)).toEqual(nothingIn);
   });

@@ -47,6 +47,20 @@ const deadLettered = (id: string) =>
     200,
   );
 
+/**
+ * Submits a job and waits until it has failed with ModelUnavailable and its message is in the
+ * DLQ. `calls()` gives the model calls made since the job was submitted.
+ */
+async function failsToDeadLetter() {
+  const from = modelCalls(stack);
+  const id = await submit(client, image, "image/png");
+  const job = await finished(client, id, 40_000);
+  expect(job.status).toBe("failed");
+  expect(job.error?.code).toBe("ModelUnavailable");
+  await deadLettered(id);
+  return { id, job, calls: () => stack.modelEndpoint.invocations().slice(from) };
+}
+
 /** The gaps between this job's deliveries to the model, in seconds. */
 const gaps = (calls: { at: number }[]) =>
   calls.slice(1).map((c, i) => (c.at - (calls[i]?.at ?? 0)) / 1000);
@@ -54,16 +68,11 @@ const gaps = (calls: { at: number }[]) =>
 describe("10. the model is down, slow or failing", () => {
   it("down: retried with growing backoff, then dead-lettered with the job failed and a reason", async () => {
     await stack.stopModel();
-    const from = modelCalls(stack);
-    const id = await submit(client, image, "image/png");
-    const job = await finished(client, id, 40_000);
-    expect(job.status).toBe("failed");
-    expect(job.error?.code).toBe("ModelUnavailable");
+    const { id, job, calls: made } = await failsToDeadLetter();
     expect(job.error?.message).toMatch(/did not answer/);
-    await deadLettered(id);
     await queueDrained(stack);
 
-    const calls = stack.modelEndpoint.invocations().slice(from);
+    const calls = made();
     expect(calls).toHaveLength(5); // maxReceiveCount deliveries, each one model call
     expect(calls.every((c) => c.status === 0)).toBe(true);
     const waits = gaps(calls);
@@ -78,13 +87,8 @@ describe("10. the model is down, slow or failing", () => {
     // One real inference takes far longer than 5 ms, so every call overruns the budget.
     stack.modelEndpoint.setTimeoutMs(5);
     try {
-      const from = modelCalls(stack);
-      const id = await submit(client, image, "image/png");
-      const job = await finished(client, id, 40_000);
-      expect(job.status).toBe("failed");
-      expect(job.error?.code).toBe("ModelUnavailable");
-      await deadLettered(id);
-      const calls = stack.modelEndpoint.invocations().slice(from);
+      const { id, calls: made } = await failsToDeadLetter();
+      const calls = made();
       expect(calls).toHaveLength(5);
       expect(calls.every((c) => c.status !== 200)).toBe(true);
       expect(await versions(stack, "outputs", `outputs/${id}/`)).toEqual({
@@ -112,13 +116,7 @@ describe("10. the model is down, slow or failing", () => {
     await new Promise<void>((r) => injector.listen(0, "127.0.0.1", r));
     stack.modelEndpoint.setModelUrl(`http://127.0.0.1:${(injector.address() as AddressInfo).port}`);
     try {
-      const from = modelCalls(stack);
-      const id = await submit(client, image, "image/png");
-      const job = await finished(client, id, 40_000);
-      expect(job.status).toBe("failed");
-      expect(job.error?.code).toBe("ModelUnavailable");
-      await deadLettered(id);
-      const calls = stack.modelEndpoint.invocations().slice(from);
+      const calls = (await failsToDeadLetter()).calls();
       expect(calls.map((c) => c.status)).toEqual([500, 500, 500, 500, 500]);
       expect(gaps(calls)[3]).toBeGreaterThan(1.5);
     } finally {

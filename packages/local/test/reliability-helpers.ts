@@ -8,25 +8,10 @@ import type { JobView } from "@artai/core/contract";
 import { photo } from "@artai/test-images";
 import { ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
 import { Browser, upload } from "../src/client.ts";
-import { NAMES, REGION, type Stack, type StackOptions, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import { NAMES, REGION, type Stack, type StackOptions } from "../src/stack.ts";
+import { quietStack } from "./helpers.ts";
 
-export { photo };
-
-/** A stack with no web app and no sweeper timer (the tests run the sweeper when they mean to). */
-export function quietStack(name: string, options: StackOptions = {}) {
-  return startStack({
-    dataDir: tempDir(name),
-    port: 0,
-    web: "none",
-    sweepIntervalMs: 0,
-    // Quiet, except for the model container's own errors, which explain a failing test.
-    log: (component, line) => {
-      if (component === "model" && /error/i.test(line)) console.error(`[model] ${line}`);
-    },
-    ...options,
-  });
-}
+export { photo, quietStack };
 
 /**
  * A quiet stack, a browser that already owns its cookie (so tests that then create jobs

@@ -21,9 +21,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { CREDENTIALS, clientFor, errorOf, startTestS3 } from "./s3-helpers.ts";
-
-type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
+import { CREDENTIALS, clientFor, errorOf, startTestS3, type TestS3 } from "./s3-helpers.ts";
 
 const md5 = (data: string | Buffer) => createHash("md5").update(data).digest("hex");
 

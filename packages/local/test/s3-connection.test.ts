@@ -13,9 +13,7 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Agent, FormData as UndiciFormData, fetch as undiciFetch } from "undici";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CREDENTIALS, clientFor, errorOf, startTestS3 } from "./s3-helpers.ts";
-
-type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
+import { CREDENTIALS, clientFor, errorOf, startTestS3, type TestS3 } from "./s3-helpers.ts";
 
 const BUCKET = "uploads";
 /** ArtAI's own limit, and 1 MiB over it: the case that used to end in ECONNRESET. */

@@ -38,6 +38,9 @@ export async function startTestS3(buckets: LocalS3Options["buckets"] = [], dataD
   };
 }
 
+/** A local S3 started by startTestS3. */
+export type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
+
 export function clientFor(
   url: string,
   credentials: { accessKeyId: string; secretAccessKey: string } = CREDENTIALS,

@@ -11,9 +11,7 @@ import {
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { S3ObjectCreatedRecord, TestEvent } from "../src/s3/index.ts";
-import { CREDENTIALS, clientFor, errorOf, startTestS3 } from "./s3-helpers.ts";
-
-type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
+import { CREDENTIALS, clientFor, errorOf, startTestS3, type TestS3 } from "./s3-helpers.ts";
 
 const APP_ORIGIN = "http://app.artai.test";
 const BUCKET = "uploads";

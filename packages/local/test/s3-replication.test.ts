@@ -18,9 +18,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREDENTIALS, clientFor, startTestS3 } from "./s3-helpers.ts";
-
-type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
+import { CREDENTIALS, clientFor, startTestS3, type TestS3 } from "./s3-helpers.ts";
 
 const REPLICA_REGION = "us-west-2";
 

@@ -10,8 +10,8 @@ import { PHOTOS } from "@artai/test-images";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, upload } from "../src/client.ts";
-import { type Stack, startStack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import type { Stack } from "../src/stack.ts";
+import { quietStack } from "./helpers.ts";
 
 const photo = readFileSync(PHOTOS.tissueSample);
 
@@ -20,13 +20,7 @@ describe("styles", () => {
   let small: Buffer;
   beforeAll(async () => {
     small = await sharp(photo).resize(192, 192).png().toBuffer();
-    stack = await startStack({
-      dataDir: tempDir("styles"),
-      port: 0,
-      web: "none",
-      sweepIntervalMs: 0,
-      log: () => {},
-    });
+    stack = await quietStack("styles");
   });
   afterAll(async () => stack?.close());
 

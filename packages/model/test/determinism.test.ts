@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ModelServer, startModelServer } from "../src/index.ts";
-import { InvocationSchema, png } from "./images.ts";
+import { invokePng, png } from "./images.ts";
 
 let spread: ModelServer;
 let single: ModelServer;
@@ -26,14 +26,7 @@ afterAll(async () => {
 });
 
 async function variations(server: ModelServer, body: Uint8Array, attributes: string) {
-  const response = await fetch(`${server.url}/invocations`, {
-    method: "POST",
-    body,
-    headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
-  });
-  const text = await response.text();
-  expect(response.status, text).toBe(200);
-  return InvocationSchema.parse(JSON.parse(text)).variations.map((v) => v.data);
+  return (await invokePng(server.url, body, attributes)).variations.map((v) => v.data);
 }
 
 describe("determinism", () => {

@@ -4,6 +4,7 @@
  * can be compared with its input.
  */
 import sharp from "sharp";
+import { expect } from "vitest";
 import { z } from "zod";
 
 export interface SceneOptions {
@@ -84,6 +85,22 @@ export const InvocationSchema = z
   .strict();
 
 export type Invocation = z.infer<typeof InvocationSchema>;
+
+/** Sends a PNG to a model server's `/invocations` with these custom attributes; expects a 200. */
+export async function invokePng(
+  serverUrl: string,
+  body: Uint8Array,
+  attributes: string,
+): Promise<Invocation> {
+  const response = await fetch(`${serverUrl}/invocations`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
+  });
+  const text = await response.text();
+  expect(response.status, text).toBe(200);
+  return InvocationSchema.parse(JSON.parse(text));
+}
 
 export const ErrorSchema = z.object({ code: z.string(), message: z.string().min(1) }).strict();
 

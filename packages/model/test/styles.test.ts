@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composition, textureDistance } from "../scripts/metrics.ts";
 import { type ModelServer, STYLES, startModelServer } from "../src/index.ts";
-import { type Invocation, InvocationSchema, png, scene } from "./images.ts";
+import { type Invocation, invokePng, png, scene } from "./images.ts";
 
 let server: ModelServer;
 
@@ -20,16 +20,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function invoke(body: Buffer, attributes: string): Promise<Invocation> {
-  const response = await fetch(`${server.url}/invocations`, {
-    method: "POST",
-    body,
-    headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
-  });
-  const text = await response.text();
-  expect(response.status, text).toBe(200);
-  return InvocationSchema.parse(JSON.parse(text));
-}
+const invoke = (body: Buffer, attributes: string): Promise<Invocation> =>
+  invokePng(server.url, body, attributes);
 
 const bytesOf = (v: { data: string }) => Buffer.from(v.data, "base64");
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

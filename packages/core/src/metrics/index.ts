@@ -101,6 +101,20 @@ export function hourly(
   return buckets.map((b) => ({ start: new Date(b.start).toISOString(), count: b.count }));
 }
 
+/** API Gateway's request count for one API, summed per minute, as the status route reads it. */
+export const apiRequestsQuery = (id: string, apiId: string): MetricDataQuery => ({
+  Id: id,
+  MetricStat: {
+    Metric: {
+      Namespace: "AWS/ApiGateway",
+      MetricName: "Count",
+      Dimensions: [{ Name: "ApiId", Value: apiId }],
+    },
+    Period: 60,
+    Stat: "Sum",
+  },
+});
+
 async function requestsAndModel(apiId: string, now: number) {
   const dayStart = Math.floor((now - DAY) / 60_000) * 60_000;
   const endpoint = [
@@ -121,18 +135,7 @@ async function requestsAndModel(apiId: string, now: number) {
       EndTime: new Date(now),
       ScanBy: "TimestampAscending",
       MetricDataQueries: [
-        {
-          Id: "requests",
-          MetricStat: {
-            Metric: {
-              Namespace: "AWS/ApiGateway",
-              MetricName: "Count",
-              Dimensions: [{ Name: "ApiId", Value: apiId }],
-            },
-            Period: 60,
-            Stat: "Sum",
-          },
-        },
+        apiRequestsQuery("requests", apiId),
         sagemaker("invocations", "Invocations", "Sum"),
         sagemaker("errors5xx", "Invocation5XXErrors", "Sum"),
         sagemaker("errors4xx", "Invocation4XXErrors", "Sum"),

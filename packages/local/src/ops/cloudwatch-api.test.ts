@@ -1,6 +1,7 @@
 /** The local CloudWatch endpoint, driven by the real `@aws-sdk/client-cloudwatch`. */
 
 import { join } from "node:path";
+import { apiRequestsQuery } from "@artai/core/metrics";
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -41,30 +42,8 @@ describe("local CloudWatch API", () => {
         EndTime: new Date(T0 + 180_000),
         ScanBy: "TimestampAscending",
         MetricDataQueries: [
-          {
-            Id: "requests",
-            MetricStat: {
-              Metric: {
-                Namespace: "AWS/ApiGateway",
-                MetricName: "Count",
-                Dimensions: [{ Name: "ApiId", Value: "local" }],
-              },
-              Period: 60,
-              Stat: "Sum",
-            },
-          },
-          {
-            Id: "elsewhere",
-            MetricStat: {
-              Metric: {
-                Namespace: "AWS/ApiGateway",
-                MetricName: "Count",
-                Dimensions: [{ Name: "ApiId", Value: "another-api" }],
-              },
-              Period: 60,
-              Stat: "Sum",
-            },
-          },
+          apiRequestsQuery("requests", "local"),
+          apiRequestsQuery("elsewhere", "another-api"),
         ],
       }),
     );

@@ -5,8 +5,8 @@
  * on AWS read the local metrics.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { listen, readBody, sendJson } from "../aws-json.ts";
 import type { Datapoint, MetricId, MetricStore } from "./metric-store.ts";
 
 interface Dimension {
@@ -140,17 +140,10 @@ export async function startCloudWatchApi(input: {
     PutMetricData: (body) => putMetricData(input.store, body),
   };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const send = (status: number, body: unknown, errorType?: string) => {
-      res.writeHead(status, {
-        "content-type": "application/x-amz-json-1.0",
-        ...(errorType ? { "x-amzn-query-error": `${errorType};Sender` } : {}),
-      });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status: number, body: unknown, errorType?: string) =>
+      sendJson(res, status, body, errorType);
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      let raw = Buffer.concat(chunks);
+      let raw = await readBody(req);
       // The SDK compresses large PutMetricData bodies.
       if (req.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
       const body = JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
@@ -176,16 +169,6 @@ export async function startCloudWatchApi(input: {
       );
     }
   });
-  await new Promise<void>((resolve) =>
-    server.listen(input.port ?? 0, input.host ?? "127.0.0.1", resolve),
-  );
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${input.host ?? "127.0.0.1"}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listen(server, input.host, input.port);
+  return { url, close };
 }

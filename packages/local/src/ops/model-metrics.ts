@@ -6,7 +6,7 @@
  * connection is dropped), so the front reports the same errors as without it.
  */
 import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "../aws-json.ts";
 import type { MetricStore } from "./metric-store.ts";
 
 export async function startModelMetrics(input: {
@@ -52,14 +52,6 @@ export async function startModelMetrics(input: {
     });
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, input.host ?? "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${input.host ?? "127.0.0.1"}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listen(server, input.host);
+  return { url, close };
 }

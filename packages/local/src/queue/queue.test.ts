@@ -12,7 +12,7 @@ import {
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventSource } from "./event-source.ts";
-import { LocalQueue } from "./queue.ts";
+import { LocalQueue, type QueueOptions } from "./queue.ts";
 import { startSqsApi } from "./sqs-api.ts";
 
 function clock(start = 1_000_000) {
@@ -20,15 +20,17 @@ function clock(start = 1_000_000) {
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
+/** A queue that keeps its messages for an hour. */
+const hourQueue = (
+  name: string,
+  visibilityTimeoutSeconds: number,
+  options: Partial<QueueOptions> = {},
+) => new LocalQueue({ name, visibilityTimeoutSeconds, retentionSeconds: 3600, ...options });
+
 describe("LocalQueue", () => {
   it("hides a received message for the visibility timeout, then delivers it again", () => {
     const c = clock();
-    const q = new LocalQueue({
-      name: "q",
-      visibilityTimeoutSeconds: 30,
-      retentionSeconds: 3600,
-      now: c.now,
-    });
+    const q = hourQueue("q", 30, { now: c.now });
     q.send("hello");
     const [first] = q.receive(10);
     expect(first?.receiveCount).toBe(1);
@@ -43,12 +45,7 @@ describe("LocalQueue", () => {
 
   it("ignores a stale receipt handle, as SQS does after the message was received again", () => {
     const c = clock();
-    const q = new LocalQueue({
-      name: "q",
-      visibilityTimeoutSeconds: 1,
-      retentionSeconds: 3600,
-      now: c.now,
-    });
+    const q = hourQueue("q", 1, { now: c.now });
     q.send("x");
     const [first] = q.receive(1);
     c.advance(1_500);
@@ -60,19 +57,8 @@ describe("LocalQueue", () => {
 
   it("moves a message to the dead-letter queue after maxReceiveCount deliveries", () => {
     const c = clock();
-    const dlq = new LocalQueue({
-      name: "dlq",
-      visibilityTimeoutSeconds: 1,
-      retentionSeconds: 3600,
-      now: c.now,
-    });
-    const q = new LocalQueue({
-      name: "q",
-      visibilityTimeoutSeconds: 1,
-      retentionSeconds: 3600,
-      deadLetter: { queue: dlq, maxReceiveCount: 3 },
-      now: c.now,
-    });
+    const dlq = hourQueue("dlq", 1, { now: c.now });
+    const q = hourQueue("q", 1, { deadLetter: { queue: dlq, maxReceiveCount: 3 }, now: c.now });
     q.send("poison");
     for (let i = 1; i <= 3; i++) {
       expect(q.receive(1)[0]?.receiveCount).toBe(i);
@@ -86,26 +72,16 @@ describe("LocalQueue", () => {
 
   it("keeps its messages across a restart", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "artai-queue-")), "q.json");
-    const q = new LocalQueue({
-      name: "q",
-      file,
-      visibilityTimeoutSeconds: 30,
-      retentionSeconds: 3600,
-    });
+    const q = hourQueue("q", 30, { file });
     q.send("survives");
     await q.flush();
-    const reopened = new LocalQueue({
-      name: "q",
-      file,
-      visibilityTimeoutSeconds: 30,
-      retentionSeconds: 3600,
-    });
+    const reopened = hourQueue("q", 30, { file });
     expect(reopened.receive(1)[0]?.body).toBe("survives");
   });
 });
 
 describe("SQS API", () => {
-  const q = new LocalQueue({ name: "jobs", visibilityTimeoutSeconds: 30, retentionSeconds: 3600 });
+  const q = hourQueue("jobs", 30);
   let api: Awaited<ReturnType<typeof startSqsApi>>;
   let sqs: SQSClient;
   beforeAll(async () => {
@@ -158,7 +134,7 @@ describe("SQS API", () => {
 
 describe("EventSource", () => {
   it("deletes the records a batch handled and keeps only those it reported as failed", async () => {
-    const q = new LocalQueue({ name: "q", visibilityTimeoutSeconds: 60, retentionSeconds: 3600 });
+    const q = hourQueue("q", 60);
     for (const body of ["ok-1", "bad", "ok-2"]) q.send(body);
     const seen: SQSEvent[] = [];
     const source = new EventSource({
@@ -185,7 +161,7 @@ describe("EventSource", () => {
   });
 
   it("keeps the whole batch when the handler throws", async () => {
-    const q = new LocalQueue({ name: "q", visibilityTimeoutSeconds: 60, retentionSeconds: 3600 });
+    const q = hourQueue("q", 60);
     q.send("a");
     q.send("b");
     let calls = 0;

@@ -8,7 +8,7 @@
  * that may not DeleteQueue hears AccessDenied, as on AWS, not "unsupported").
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen, readBody, sendJson, verifySigned } from "../aws-json.ts";
 import type { Authorizer, Credentials } from "../iam/index.ts";
 import { JsonSigV4Verifier, SignatureError } from "../iam/sigv4.ts";
 import type { LocalQueue } from "./queue.ts";
@@ -92,29 +92,17 @@ export async function startSqsApi(input: {
   };
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const send = (status: number, body: unknown, errorType?: string) => {
-      res.writeHead(status, {
-        "content-type": "application/x-amz-json-1.0",
-        ...(errorType ? { "x-amzn-query-error": `${errorType};Sender` } : {}),
-      });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status: number, body: unknown, errorType?: string) =>
+      sendJson(res, status, body, errorType);
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const raw = Buffer.concat(chunks);
+      const raw = await readBody(req);
       const body = JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
       const target = String(req.headers["x-amz-target"] ?? "");
       const operation = target.replace(/^AmazonSQS\./, "");
       if (input.iam && verifier) {
         let accessKeyId: string;
         try {
-          accessKeyId = await verifier.verify({
-            method: req.method ?? "POST",
-            path: req.url ?? "/",
-            headers: req.headers,
-            body: raw,
-          });
+          accessKeyId = await verifySigned(verifier, req, raw);
         } catch (error) {
           if (!(error instanceof SignatureError)) throw error;
           const code = SIGNATURE_ERRORS[error.reason];
@@ -189,18 +177,11 @@ export async function startSqsApi(input: {
       send(400, { __type: "com.amazonaws.sqs#InvalidParameterValue", message: String(error) });
     }
   });
-  await new Promise<void>((resolve) =>
-    server.listen(input.port ?? 0, input.host ?? "127.0.0.1", resolve),
-  );
-  const { port } = server.address() as AddressInfo;
-  base = `http://${input.host ?? "127.0.0.1"}:${port}`;
+  const { url, close } = await listen(server, input.host, input.port);
+  base = url;
   return {
     url: base,
     queueUrl,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

@@ -6,6 +6,7 @@
 
 import { Rng } from "./random.ts";
 import type { Grade } from "./recipe.ts";
+import { clamp, resize } from "./sample.ts";
 
 /** An interleaved RGB image with values in 0..255, and an optional alpha plane (0..255). */
 export interface LowRes {
@@ -13,37 +14,6 @@ export interface LowRes {
   height: number;
   rgb: Float32Array;
   alpha: Float32Array | null;
-}
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
-function sampleBilinear(
-  src: Float32Array,
-  width: number,
-  height: number,
-  channels: number,
-  x: number,
-  y: number,
-  out: Float32Array,
-  outOffset: number,
-): void {
-  const xc = clamp(x, 0, width - 1);
-  const yc = clamp(y, 0, height - 1);
-  const x0 = Math.floor(xc);
-  const y0 = Math.floor(yc);
-  const x1 = Math.min(x0 + 1, width - 1);
-  const y1 = Math.min(y0 + 1, height - 1);
-  const fx = xc - x0;
-  const fy = yc - y0;
-  const i00 = (y0 * width + x0) * channels;
-  const i01 = (y0 * width + x1) * channels;
-  const i10 = (y1 * width + x0) * channels;
-  const i11 = (y1 * width + x1) * channels;
-  for (let c = 0; c < channels; c++) {
-    const top = (src[i00 + c] as number) * (1 - fx) + (src[i01 + c] as number) * fx;
-    const bottom = (src[i10 + c] as number) * (1 - fx) + (src[i11 + c] as number) * fx;
-    out[outOffset + c] = top * (1 - fy) + bottom * fy;
-  }
 }
 
 /** Catmull-Rom weights for the four taps around a sample at fraction t. */
@@ -285,15 +255,7 @@ export function redetail(image: LowRes, factor: number): LowRes {
     small[s * 3 + 1] = (small[s * 3 + 1] as number) / c;
     small[s * 3 + 2] = (small[s * 3 + 2] as number) / c;
   }
-  const rgb = new Float32Array(image.rgb.length);
-  for (let y = 0; y < height; y++) {
-    const sy = ((y + 0.5) * sh) / height - 0.5;
-    for (let x = 0; x < width; x++) {
-      const sx = ((x + 0.5) * sw) / width - 0.5;
-      sampleBilinear(small, sw, sh, 3, sx, sy, rgb, (y * width + x) * 3);
-    }
-  }
-  return { ...image, rgb };
+  return { ...image, rgb: resize(small, sw, sh, 3, width, height) };
 }
 
 /** Applies a colour grade in place. */

@@ -27,6 +27,16 @@ export function detailLayer(low: LowRes, reference: Uint8Array, scale: number): 
   return detail;
 }
 
+/** What renders one variation: its seed, index and strength, and the input's own detail. */
+export interface VariationOptions {
+  seed: number;
+  index: number;
+  strength: Strength;
+  greyscale: boolean;
+  /** From detailLayer(); null renders from the generator alone. */
+  detail: Float32Array | null;
+}
+
 /**
  * Perturb-then-restore: applies the seeded recipe of variation `index` to the low-resolution
  * input, lets the generator re-synthesise the detail at its scale, then lays a share of the
@@ -36,14 +46,7 @@ export function detailLayer(low: LowRes, reference: Uint8Array, scale: number): 
 export async function renderVariation(
   generator: Generator,
   input: LowRes,
-  options: {
-    seed: number;
-    index: number;
-    strength: Strength;
-    greyscale: boolean;
-    /** From detailLayer(); null renders from the generator alone. */
-    detail: Float32Array | null;
-  },
+  options: VariationOptions,
 ): Promise<RenderedVariation> {
   const recipe = makeRecipe(options.seed, options.index, options.strength);
   const { image: perturbed, field } = perturb(input, recipe);

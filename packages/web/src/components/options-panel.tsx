@@ -11,6 +11,7 @@ import {
   type Style,
   stylePreviewPath,
 } from "@artai/core/contract";
+import type { ReactNode } from "react";
 import { randomSeed } from "@/lib/format.ts";
 
 /**
@@ -61,6 +62,37 @@ const strengths: { value: Strength; label: string; hint: string }[] = [
   { value: "strong", label: "Strong", hint: "A bolder reinterpretation" },
 ];
 
+/** A radio button shown as a card: the input is visually hidden, and the card shows its state. */
+function RadioCard({
+  name,
+  value,
+  checked,
+  onSelect,
+  className,
+  children,
+}: {
+  name: string;
+  value: string | number;
+  checked: boolean;
+  onSelect: () => void;
+  className: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="relative">
+      <input
+        type="radio"
+        name={name}
+        value={value}
+        checked={checked}
+        onChange={onSelect}
+        className="peer sr-only"
+      />
+      <span className={className}>{children}</span>
+    </label>
+  );
+}
+
 /** The options' fieldsets, controlled: `onChange` receives the whole new value. */
 export function OptionsPanel({
   value,
@@ -88,19 +120,16 @@ export function OptionsPanel({
         <legend className="mb-2 font-medium text-sm">Number of variations</legend>
         <div className="grid grid-cols-4 gap-2">
           {VARIATION_CHOICES.map((n) => (
-            <label key={n} className="relative">
-              <input
-                type="radio"
-                name="variations"
-                value={n}
-                checked={value.variations === n}
-                onChange={() => set({ variations: n })}
-                className="peer sr-only"
-              />
-              <span className="flex h-11 cursor-pointer items-center justify-center rounded-lg border border-zinc-300 font-medium peer-checked:border-brand-600 peer-checked:bg-brand-600 peer-checked:text-white peer-focus-visible:ring-4 peer-focus-visible:ring-brand-500/40 dark:border-zinc-700 dark:peer-checked:border-brand-400 dark:peer-checked:bg-brand-400 dark:peer-checked:text-zinc-950">
-                {n}
-              </span>
-            </label>
+            <RadioCard
+              key={n}
+              name="variations"
+              value={n}
+              checked={value.variations === n}
+              onSelect={() => set({ variations: n })}
+              className="flex h-11 cursor-pointer items-center justify-center rounded-lg border border-zinc-300 font-medium peer-checked:border-brand-600 peer-checked:bg-brand-600 peer-checked:text-white peer-focus-visible:ring-4 peer-focus-visible:ring-brand-500/40 dark:border-zinc-700 dark:peer-checked:border-brand-400 dark:peer-checked:bg-brand-400 dark:peer-checked:text-zinc-950"
+            >
+              {n}
+            </RadioCard>
           ))}
         </div>
       </fieldset>
@@ -109,22 +138,17 @@ export function OptionsPanel({
         <legend className="mb-2 font-medium text-sm">Strength</legend>
         <div className="grid gap-2">
           {strengths.map((option) => (
-            <label key={option.value} className="relative">
-              <input
-                type="radio"
-                name="strength"
-                value={option.value}
-                checked={value.strength === option.value}
-                onChange={() => set({ strength: option.value })}
-                className="peer sr-only"
-              />
-              <span className="block cursor-pointer rounded-lg border border-zinc-300 px-3 py-2 peer-checked:border-brand-600 peer-checked:bg-brand-50 peer-focus-visible:ring-4 peer-focus-visible:ring-brand-500/40 dark:border-zinc-700 dark:peer-checked:border-brand-400 dark:peer-checked:bg-brand-900/40">
-                <span className="block font-medium text-sm">{option.label}</span>
-                <span className="block text-xs text-zinc-600 dark:text-zinc-400">
-                  {option.hint}
-                </span>
-              </span>
-            </label>
+            <RadioCard
+              key={option.value}
+              name="strength"
+              value={option.value}
+              checked={value.strength === option.value}
+              onSelect={() => set({ strength: option.value })}
+              className="block cursor-pointer rounded-lg border border-zinc-300 px-3 py-2 peer-checked:border-brand-600 peer-checked:bg-brand-50 peer-focus-visible:ring-4 peer-focus-visible:ring-brand-500/40 dark:border-zinc-700 dark:peer-checked:border-brand-400 dark:peer-checked:bg-brand-900/40"
+            >
+              <span className="block font-medium text-sm">{option.label}</span>
+              <span className="block text-xs text-zinc-600 dark:text-zinc-400">{option.hint}</span>
+            </RadioCard>
           ))}
         </div>
       </fieldset>

@@ -20,29 +20,22 @@ export function StatusRequestsChart({ requests }: { requests: Requests }) {
   useEffect(() => {
     let cancelled = false;
     void (async () => {
-      const {
-        Chart,
-        BarController,
-        BarElement,
-        CategoryScale,
-        Legend,
-        LinearScale,
-        LineController,
-        LineElement,
-        PointElement,
-        Tooltip,
-      } = await import("chart.js");
+      const chartJs = await import("chart.js");
       if (cancelled || !canvas.current) return;
+      const { Chart } = chartJs;
+      // Only the parts this chart draws with (a bar and line chart, its scales, legend and tooltip).
       Chart.register(
-        BarController,
-        BarElement,
-        CategoryScale,
-        Legend,
-        LinearScale,
-        LineController,
-        LineElement,
-        PointElement,
-        Tooltip,
+        ...[
+          chartJs.BarController,
+          chartJs.BarElement,
+          chartJs.CategoryScale,
+          chartJs.Legend,
+          chartJs.LinearScale,
+          chartJs.LineController,
+          chartJs.LineElement,
+          chartJs.PointElement,
+          chartJs.Tooltip,
+        ],
       );
       let total = 0;
       const running = requests.hourly.map((h) => {

@@ -7,12 +7,11 @@ import sharp from "sharp";
 import type { Generator } from "../generator.ts";
 import { type LowRes, toGrey } from "../perturb.ts";
 import { Rng, variationSeed } from "../random.ts";
-import type { Strength } from "../recipe.ts";
-import { type RenderedVariation, renderVariation } from "../variation.ts";
+import { type RenderedVariation, renderVariation, type VariationOptions } from "../variation.ts";
 import { oil } from "./oil.ts";
 import { pencil } from "./pencil.ts";
 import { print } from "./print.ts";
-import type { ArtStyle } from "./style.ts";
+import { type ArtStyle, unit } from "./style.ts";
 import { watercolour } from "./watercolour.ts";
 
 /** The media, in the order a picker shows them. */
@@ -58,15 +57,8 @@ export function styleOf(style: StyleId, seed: number, index: number): StyleId {
 export async function renderStyled(
   generator: Generator,
   input: LowRes,
-  options: {
-    style: StyleId;
-    seed: number;
-    index: number;
-    strength: Strength;
-    greyscale: boolean;
-    /** The photo style's detail layer (from detailLayer()); the media do not use it. */
-    detail: Float32Array | null;
-  },
+  /** `detail` is the photo style's detail layer (from detailLayer()); the media do not use it. */
+  options: VariationOptions & { style: StyleId },
 ): Promise<RenderedVariation> {
   const id = styleOf(options.style, options.seed, options.index);
   if (id === "photo") {
@@ -77,7 +69,16 @@ export async function renderStyled(
   if (!medium) throw new Error(`unknown style "${id}"`);
   const seed = variationSeed(options.seed, options.index);
   const rng = new Rng(seed ^ 0x7f4a_7c15);
-  const result = await medium.render({ input, strength: options.strength, rng, generator });
+  const result = await medium.render({
+    input,
+    strength: options.strength,
+    rng,
+    generator,
+    w: input.width,
+    h: input.height,
+    u: unit(input),
+    strong: options.strength === "strong",
+  });
   const W = input.width * generator.scale;
   const H = input.height * generator.scale;
   if (options.greyscale) toGrey(result.rgb);

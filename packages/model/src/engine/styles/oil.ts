@@ -7,7 +7,7 @@
  * paint's texture.
  */
 import { blur, clamp, clampRgb, flowField, luma, sample } from "./raster.ts";
-import { type ArtStyle, type StyleContext, unit } from "./style.ts";
+import type { ArtStyle, StyleContext } from "./style.ts";
 
 interface Stroke {
   r: number;
@@ -20,10 +20,7 @@ export const oil: ArtStyle = {
   id: "oil",
   name: "Oil paint",
   description: "Thick brush strokes that follow the picture's shapes, with lit ridges of paint.",
-  async render({ input, strength, rng, generator }: StyleContext) {
-    const { width: w, height: h } = input;
-    const u = unit(input);
-    const strong = strength === "strong";
+  async render({ input, rng, generator, w, h, u, strong }: StyleContext) {
     // The variation's own brush: a little larger or smaller, strokes longer or shorter.
     const size = rng.range(0.85, 1.2) * (strong ? 1.45 : 1);
     const radii = [3.4, 2.1, 1.3].map((r) => r * size * u);

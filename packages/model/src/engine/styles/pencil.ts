@@ -6,7 +6,7 @@
  */
 import { fmix32 } from "../random.ts";
 import { blur, clamp, luma, noise, smoothstep } from "./raster.ts";
-import { type ArtStyle, type StyleContext, unit } from "./style.ts";
+import type { ArtStyle, StyleContext } from "./style.ts";
 
 const PAPERS: { name: string; rgb: [number, number, number]; lead: [number, number, number] }[] = [
   { name: "white", rgb: [246, 245, 240], lead: [52, 54, 60] },
@@ -23,10 +23,7 @@ export const pencil: ArtStyle = {
   id: "pencil",
   name: "Pencil sketch",
   description: "Graphite contours and cross-hatching on toothed paper.",
-  async render({ input, strength, rng, generator }: StyleContext) {
-    const { width: w, height: h } = input;
-    const u = unit(input);
-    const strong = strength === "strong";
+  async render({ input, rng, generator, w, h, u, strong }: StyleContext) {
     const lum = luma(input.rgb);
 
     // Stretch the tones between the 2nd and 98th percentiles.

@@ -5,7 +5,7 @@
  * generator restores the printed sheet, so the dots' edges and the ink's grain are its own.
  */
 import { blur, clamp, clampRgb, noise, smoothstep } from "./raster.ts";
-import { type ArtStyle, type StyleContext, unit } from "./style.ts";
+import type { ArtStyle, StyleContext } from "./style.ts";
 
 type Rgb = [number, number, number];
 interface InkSet {
@@ -57,10 +57,7 @@ export const print: ArtStyle = {
   id: "print",
   name: "Screen print",
   description: "Flat posterised inks in halftone dots, slightly out of register.",
-  async render({ input, strength, rng, generator }: StyleContext) {
-    const { width: w, height: h } = input;
-    const u = unit(input);
-    const strong = strength === "strong";
+  async render({ input, rng, generator, w, h, u, strong }: StyleContext) {
     const set = INK_SETS[Math.floor(rng.range(0, INK_SETS.length))] as InkSet;
     const cell = (strong ? 6 : 4.6) * u * rng.range(0.9, 1.15);
     const levels = strong ? 3 : 5;

@@ -4,8 +4,9 @@
  * milliseconds and stay exactly reproducible; nothing here ever touches a full-size image.
  */
 import type { Rng } from "../random.ts";
+import { clamp, resize, sample, warp } from "../sample.ts";
 
-export const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+export { clamp, resize, sample };
 export const smoothstep = (a: number, b: number, v: number) => {
   const t = clamp((v - a) / (b - a), 0, 1);
   return t * t * (3 - 2 * t);
@@ -171,33 +172,6 @@ export function noise(
   return out;
 }
 
-/** Bilinear sample of channel k of interleaved data at (x, y), edges clamped. */
-export function sample(
-  data: Float32Array,
-  w: number,
-  h: number,
-  channels: number,
-  k: number,
-  x: number,
-  y: number,
-): number {
-  const xc = clamp(x, 0, w - 1);
-  const yc = clamp(y, 0, h - 1);
-  const x0 = Math.floor(xc);
-  const y0 = Math.floor(yc);
-  const x1 = Math.min(x0 + 1, w - 1);
-  const y1 = Math.min(y0 + 1, h - 1);
-  const fx = xc - x0;
-  const fy = yc - y0;
-  const top =
-    (data[(y0 * w + x0) * channels + k] as number) * (1 - fx) +
-    (data[(y0 * w + x1) * channels + k] as number) * fx;
-  const bottom =
-    (data[(y1 * w + x0) * channels + k] as number) * (1 - fx) +
-    (data[(y1 * w + x1) * channels + k] as number) * fx;
-  return top * (1 - fy) + bottom * fy;
-}
-
 /** Moves every pixel of interleaved data by (dx, dy) read from two planes, bilinear. */
 export function displace(
   data: Float32Array,
@@ -208,37 +182,12 @@ export function displace(
   dy: Float32Array,
   amount: number,
 ): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      const sx = x + (dx[p] as number) * amount;
-      const sy = y + (dy[p] as number) * amount;
-      for (let k = 0; k < channels; k++)
-        out[p * channels + k] = sample(data, w, h, channels, k, sx, sy);
-    }
-  return out;
-}
-
-/** Resizes interleaved data to (W, H) bilinearly (pixel centres aligned). */
-export function resize(
-  data: Float32Array,
-  w: number,
-  h: number,
-  channels: number,
-  W: number,
-  H: number,
-): Float32Array {
-  const out = new Float32Array(W * H * channels);
-  for (let y = 0; y < H; y++) {
-    const sy = ((y + 0.5) * h) / H - 0.5;
-    for (let x = 0; x < W; x++) {
-      const sx = ((x + 0.5) * w) / W - 0.5;
-      for (let k = 0; k < channels; k++)
-        out[(y * W + x) * channels + k] = sample(data, w, h, channels, k, sx, sy);
-    }
-  }
-  return out;
+  return warp(
+    data,
+    { w, h, channels, W: w, H: h },
+    (x, y) => x + (dx[y * w + x] as number) * amount,
+    (x, y) => y + (dy[y * w + x] as number) * amount,
+  );
 }
 
 /** Box-averages interleaved data down to (W, H) (each output pixel the mean of its footprint). */

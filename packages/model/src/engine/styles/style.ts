@@ -11,6 +11,13 @@ export interface StyleContext {
   /** Seeded by the variation's own seed: the only randomness a style may use. */
   rng: Rng;
   generator: Generator;
+  /** The input's width and height. */
+  w: number;
+  h: number;
+  /** The length unit of the style's marks for this input: `unit(input)`. */
+  u: number;
+  /** Whether `strength` is "strong". */
+  strong: boolean;
 }
 
 /** A style's result: RGB at the generator's output size, and what was done (for the recipe). */

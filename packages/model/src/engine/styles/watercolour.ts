@@ -16,7 +16,7 @@ import {
   shrink,
   smoothstep,
 } from "./raster.ts";
-import { type ArtStyle, type StyleContext, unit } from "./style.ts";
+import type { ArtStyle, StyleContext } from "./style.ts";
 
 const PAPERS: [number, number, number][] = [
   [250, 247, 238],
@@ -29,11 +29,7 @@ export const watercolour: ArtStyle = {
   id: "watercolour",
   name: "Watercolour",
   description: "Soft transparent washes on textured paper, darker where each wash dries.",
-  async render({ input, strength, rng, generator }: StyleContext) {
-    const { width: w, height: h } = input;
-    const u = unit(input);
-    const strong = strength === "strong";
-
+  async render({ input, rng, generator, w, h, u, strong }: StyleContext) {
     // 1. The generator's own simplification: the picture from a thumbnail, restored to size.
     const factor = (strong ? 3 : 2) * rng.range(0.9, 1.15);
     const tw = Math.max(2, Math.round(w / factor));
