@@ -19,8 +19,6 @@ import { EDGE_READ_TIMEOUT_MS } from "./edge.ts";
 import { LOCAL_ACCOUNT, LocalIam } from "./iam/index.ts";
 import { startModel } from "./model.ts";
 import { startOps } from "./ops/index.ts";
-import { LocalQueue } from "./queue/queue.ts";
-import { startSqsApi } from "./queue/sqs-api.ts";
 import { startLocalS3 } from "./s3/index.ts";
 import { startSageMakerRuntime } from "./sagemaker.ts";
 import { stackBuckets } from "./stack/buckets.ts";
@@ -32,7 +30,8 @@ import {
   scheduleSweeper,
   workerEventSource,
 } from "./stack/functions.ts";
-import { CREDENTIALS, NAMES, QUEUE, REGION, REPO_ROOT, RESOURCE_ARNS } from "./stack/names.ts";
+import { CREDENTIALS, NAMES, REGION, REPO_ROOT, RESOURCE_ARNS } from "./stack/names.ts";
+import { startQueues } from "./stack/queues.ts";
 import type { Stack, StackOptions } from "./stack/types.ts";
 import { startWeb } from "./web.ts";
 
@@ -93,29 +92,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const dynamoPort = Number(new URL(dynamo.url).port);
     closers.push(() => dynamo.close());
 
-    const dlq = new LocalQueue({
-      name: NAMES.dlq,
-      file: join(dataDir, "queue", `${NAMES.dlq}.json`),
-      visibilityTimeoutSeconds: 30,
-      retentionSeconds: QUEUE.dlqRetentionSeconds,
-    });
-    const jobs = new LocalQueue({
-      name: NAMES.queue,
-      file: join(dataDir, "queue", `${NAMES.queue}.json`),
-      visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
-      retentionSeconds: QUEUE.retentionSeconds,
-      deadLetter: { queue: dlq, maxReceiveCount: QUEUE.maxReceiveCount },
-    });
-    closers.push(async () => {
-      await jobs.flush();
-      await dlq.flush();
-    });
-    const sqsApi = await startSqsApi({
-      queues: [jobs, dlq],
-      host,
-      iam: { ...iamFor, region: REGION, accountId: LOCAL_ACCOUNT },
-    });
-    closers.push(sqsApi.close);
+    // The jobs queue, its dead-letter queue and the SQS API (stack/queues.ts).
+    const { jobs, dlq, sqsApi } = await startQueues(dataDir, host, iamFor, closers);
 
     let model: { url: string; stop(): Promise<void> } | undefined;
     let modelPort: number | undefined;
