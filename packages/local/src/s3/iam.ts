@@ -5,7 +5,7 @@
  * ListObjectVersions `s3:ListBucketVersions`, a request naming a version the `…Version` action,
  * and a multipart upload's every step `s3:PutObject`. Checks that depend on the request body or
  * on another object (each key of a DeleteObjects, a copy's source, a POST upload's key) are made
- * where the server reads them (server.ts).
+ * where the server reads them (router.ts).
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { type Query, queryValue } from "./auth.ts";

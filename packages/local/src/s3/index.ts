@@ -10,7 +10,7 @@ import {
   type TestEvent,
 } from "./events.ts";
 import { MultipartUploads } from "./multipart.ts";
-import { parseQuery, type RequestContext, S3Handler } from "./server.ts";
+import { parseQuery, type RequestContext, S3Handler } from "./router.ts";
 import {
   type BucketConfig,
   type CorsRule,
