@@ -42,6 +42,7 @@ import {
   composition,
   fitSize,
   labPixels,
+  labsOf,
   lumaOfRgb,
   lumaRgba,
   mean,
@@ -186,21 +187,14 @@ async function main() {
         const ssims = [];
         for (const image of images)
           ssims.push(ssim(inputLuma, await lumaRgba(image, at256.width, at256.height)).mssim);
-        const at64 = await fitSize(bytes, 64);
+        const { at64, labs, diversity } = await labsOf(bytes, images);
         const inputLab = await labPixels(bytes, at64.width, at64.height);
-        const labs = await Promise.all(
-          images.map((image) => labPixels(image, at64.width, at64.height)),
-        );
-        const pairs = [];
-        for (let i = 0; i < labs.length; i++)
-          for (let j = i + 1; j < labs.length; j++)
-            pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
         rows.push({
           photo,
           strength,
           ssim: mean(ssims),
           departure: mean(labs.map((lab) => meanDeltaE(lab, inputLab))),
-          diversity: mean(pairs),
+          diversity,
           deterministic,
         });
         console.log(`${photo} ${strength}: ${first.timings.totalMs} ms`);
@@ -228,21 +222,14 @@ async function main() {
             `variations=1;strength=${strength};seed=${SEED};style=${style}`,
           );
           const images = result.variations.map((v) => Buffer.from(v.data, "base64"));
-          const at64 = await fitSize(bytes, 64);
-          const labs = await Promise.all(
-            images.map((image) => labPixels(image, at64.width, at64.height)),
-          );
-          const pairs = [];
-          for (let i = 0; i < labs.length; i++)
-            for (let j = i + 1; j < labs.length; j++)
-              pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
+          const { diversity } = await labsOf(bytes, images);
           styleRows.push({
             photo,
             style,
             strength,
             composition: mean(await Promise.all(images.map((im) => composition(bytes, im)))),
             texture: mean(await Promise.all(images.map((im) => textureDistance(bytes, im)))),
-            diversity: mean(pairs),
+            diversity,
             msPerVariation: result.timings.modelMs / images.length,
             deterministic: alone.variations[0]?.data === result.variations[0]?.data,
           });

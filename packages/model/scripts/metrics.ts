@@ -156,6 +156,19 @@ export const meanDeltaE = (a: Lab[], b: Lab[]) =>
 
 export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/**
+ * The variations in Lab at `input`'s 64-pixel size, and their diversity: the mean ΔE between
+ * each pair of them.
+ */
+export async function labsOf(input: Buffer, images: Buffer[]) {
+  const at64 = await fitSize(input, 64);
+  const labs = await Promise.all(images.map((image) => labPixels(image, at64.width, at64.height)));
+  const pairs = [];
+  for (let i = 0; i < labs.length; i++)
+    for (let j = i + 1; j < labs.length; j++) pairs.push(meanDeltaE(labs[i] ?? [], labs[j] ?? []));
+  return { at64, labs, diversity: mean(pairs) };
+}
+
 export const psnr = (a: Uint8Array | Float32Array, b: Uint8Array) => {
   let se = 0;
   for (let i = 0; i < b.length; i++) {
