@@ -66,6 +66,8 @@ export const ERROR_CODES = [
   "UploadMissing",
   "UploadExpired",
   "ModelUnavailable",
+  /** The model container refused the options the worker sent it (docs/model.md). */
+  "InvalidOptions",
   "NotFound",
   "Forbidden",
   "Unauthorized",
@@ -76,6 +78,8 @@ export const ERROR_CODES = [
   "InternalError",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
 
 export interface ErrorBody {
   code: ErrorCode;

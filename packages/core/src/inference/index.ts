@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-sagemaker-runtime";
 import { Resource } from "sst";
 import { sagemaker } from "../aws/index.ts";
-import type { JobOptions } from "../contract/index.ts";
+import { isErrorCode, type JobOptions } from "../contract/index.ts";
 import { AppError, Retryable } from "../errors/index.ts";
 
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -90,9 +90,14 @@ export async function vary(png: Buffer, options: JobOptions): Promise<InferenceR
   } catch (error) {
     const { status, code, message } = containerError(error);
     if (status && status >= 400 && status < 500 && status !== 429 && code) {
-      throw new AppError(code, message ?? "The model could not use this image.", 400, {
-        cause: error,
-      });
+      // The container's refusals are contract codes (docs/model.md); any other 4xx is a fault on
+      // ArtAI's side, and still fails the job rather than retrying it.
+      throw new AppError(
+        isErrorCode(code) ? code : "InternalError",
+        message ?? "The model could not use this image.",
+        400,
+        { cause: error },
+      );
     }
     throw unavailable(error);
   }
