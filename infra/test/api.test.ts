@@ -1,10 +1,9 @@
 /** The production program (production.ts): infra/api.ts: the HTTP API and the handlers it bundles. */
-import { describe, expect, test } from "vitest";
-import { lambdaOf, linksOf, ROLE, run, statementsOf, useProductionRun } from "./production.ts";
+import { expect, test } from "vitest";
+import { API_ROUTES } from "../../packages/core/src/contract/index.ts";
+import { describeProduction, lambdaOf, linksOf, ROLE, run, statementsOf } from "./production.ts";
 
-useProductionRun();
-
-describe("3. API", () => {
+describeProduction("3. API", () => {
   test("3. HTTP API (API Gateway v2) routes the API contract to the api handler", () => {
     const api = run.get("aws:apigatewayv2/api:Api", "ApiApi");
     expect(api.inputs.protocolType).toBe("HTTP");
@@ -17,18 +16,7 @@ describe("3. API", () => {
     );
     const routes = run.ofType("aws:apigatewayv2/route:Route");
     const keys = routes.map((r) => r.inputs.routeKey);
-    for (const key of [
-      "GET /api/health",
-      "GET /api/styles",
-      "POST /api/jobs",
-      "GET /api/jobs",
-      "GET /api/jobs/{id}",
-      "DELETE /api/jobs/{id}",
-      "GET /api/status",
-      "ANY /api/{proxy+}",
-    ]) {
-      expect(keys).toContain(key);
-    }
+    for (const key of API_ROUTES) expect(keys).toContain(key);
     const handlerArn = lambdaOf("ApiHandler").state.arn;
     for (const route of routes) {
       expect(route.inputs.apiId).toBe(api.id);

@@ -29,6 +29,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { expect } from "vitest";
 import type { Json } from "./json.ts";
 import { assignedState, callMock, REGION } from "./mocks.ts";
 import { type RpcServer, startRpcServer } from "./rpc-server.ts";
@@ -317,4 +318,18 @@ export interface Statement {
 export function inlineStatements(role: Registered): Statement[] {
   const policies: { policy: string }[] = role.inputs.inlinePolicies ?? [];
   return policies.flatMap((p) => JSON.parse(p.policy).Statement as Statement[]);
+}
+
+/**
+ * Asserts that the program refuses to run `stage` with `env`, stopping with `message` before it
+ * registers anything (a stage config guard). The secrets are placeholders.
+ */
+export async function expectRefusal(stage: string, env: Record<string, string>, message: RegExp) {
+  await expect(
+    runProgram({
+      stage,
+      secrets: { AlertEmail: "a@artai.test", StatusToken: "t", EdgeSecret: "e" },
+      env,
+    }),
+  ).rejects.toThrow(message);
 }

@@ -1,23 +1,21 @@
 /** The production program (production.ts): infra/model.ts and infra/network.ts: the SageMaker endpoint, its image and the VPC. */
 import { realpathSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { inlineStatements, repoRoot } from "./harness.ts";
 import {
   allows,
   arnOf,
   config,
+  describeProduction,
   KEY,
   lambdaOf,
   ROLE,
   run,
   statementsOf,
-  useProductionRun,
 } from "./production.ts";
 
-useProductionRun();
-
-describe("6. model", () => {
+describeProduction("6. model", () => {
   test("6. the ECR image is built from packages/model/Dockerfile and pushed to the model repository", () => {
     const [image] = run.ofType("docker-build:index:Image");
     const repository = run.get("aws:ecr/repository:Repository", "ModelRepository");

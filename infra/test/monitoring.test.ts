@@ -1,6 +1,7 @@
 /** The production program (production.ts): infra/monitoring.ts: the alarms, the spend breaker and the dashboard. */
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
+  REQUEST_ALARM,
   REQUEST_ALARM_THRESHOLD,
   requestAlarmName,
 } from "../../packages/core/src/contract/index.ts";
@@ -10,34 +11,30 @@ import {
   allows,
   arnOf,
   config,
+  describeProduction,
   KEY,
   lambdaOf,
   run,
   statementsOf,
-  useProductionRun,
 } from "./production.ts";
 
-useProductionRun();
-
-describe("7. monitoring", () => {
+describeProduction("7. monitoring", () => {
   test("7. 10,000-requests alarm on the HTTP API's Count (ApiId) e-mails the SNS topic, address from a secret", () => {
     const alarm = run.get("aws:cloudwatch/metricAlarm:MetricAlarm", "RequestsAlarm");
     const topic = run.get("aws:sns/topic:Topic", "AlertsTopic");
     expect(alarm.inputs).toMatchObject({
+      // The contract's rule: AWS/ApiGateway Count, Sum, above REQUEST_ALARM_THRESHOLD,
+      // missing data not breaching.
+      ...REQUEST_ALARM,
       // The e-mail subject carries the alarm name; it matches the local stack's.
       name: requestAlarmName("production"),
-      namespace: "AWS/ApiGateway",
-      metricName: "Count",
       dimensions: { ApiId: run.get("aws:apigatewayv2/api:Api", "ApiApi").id },
-      statistic: "Sum",
-      period: 86_400,
-      evaluationPeriods: 1,
-      threshold: REQUEST_ALARM_THRESHOLD,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
       alarmActions: [topic.state.arn],
       okActions: [topic.state.arn],
     });
+    expect(alarm.inputs.threshold).toBe(REQUEST_ALARM_THRESHOLD);
+    // "In 24 hours": one period of a day, judged once.
+    expect(alarm.inputs.period * alarm.inputs.evaluationPeriods).toBe(24 * 60 * 60);
     // The status page charts requests against the same threshold.
     expect(Number(lambdaOf("ApiHandler").inputs.environment.variables.ARTAI_ALARM_THRESHOLD)).toBe(
       alarm.inputs.threshold,

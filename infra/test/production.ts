@@ -1,13 +1,14 @@
 /**
  * The production stage of ArtAI's SST program, run under Pulumi mocks (see harness.ts), shared
  * by the per-infra-file tests (`program`, `edge`, `api`, `storage`, `queue`, `model`,
- * `monitoring`). One test per requirement of the infrastructure issue, numbered as in the
- * issue; each asserts on the AWS resources the program registered and the inputs it gave them.
+ * `monitoring`) and `aws-rules`. One test per requirement of the infrastructure issue, numbered as
+ * in the issue; each asserts on the AWS resources the program registered and the inputs it gave them.
  *
- * A test file calls `useProductionRun()` once; `run` and `config` are then live bindings that
- * hold that file's run (each test file runs in its own process, see vitest.config.ts).
+ * A test file holds one `describeProduction(…)` block (or calls `useProductionRun()` once before
+ * several); `run` and `config` are then live bindings that hold that file's run (each test file
+ * runs in its own process, see vitest.config.ts).
  */
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import {
   inlineStatements,
   type ProgramRun,
@@ -44,6 +45,12 @@ export function useProductionRun() {
   });
 
   afterAll(() => run?.dispose());
+}
+
+/** A file's one `describe` block over the production program, which runs once before its tests. */
+export function describeProduction(name: string, tests: () => void) {
+  useProductionRun();
+  describe(name, tests);
 }
 
 export const arnOf = (type: string, name: string) => run.get(type, name).state.arn as string;

@@ -1,16 +1,14 @@
 /** The production program (production.ts): infra/queue.ts and infra/worker.ts: the jobs queue, its DLQ and the worker. */
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   DLQ_RETENTION_SECONDS,
   MAX_RECEIVE_COUNT,
   UPLOAD_PREFIX,
 } from "../../packages/core/src/contract/index.ts";
 import type { Json } from "./json.ts";
-import { arnOf, KEY, lambdaOf, run, S3, useProductionRun } from "./production.ts";
+import { arnOf, describeProduction, KEY, lambdaOf, run, S3 } from "./production.ts";
 
-useProductionRun();
-
-describe("5. queue", () => {
+describeProduction("5. queue", () => {
   test("5. jobs queue: DLQ after 5 receives, DLQ keeps 14 days (longer), visibility >= 6x worker timeout, KMS", () => {
     const queue = run.get("aws:sqs/queue:Queue", "QueueQueue");
     const dlq = run.get("aws:sqs/queue:Queue", "DeadLetterQueueQueue");

@@ -1,5 +1,5 @@
 /** The production program (production.ts): infra/storage.ts: the buckets, their replicas and the Jobs table. */
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { REPLICATION } from "../../packages/core/src/contract/index.ts";
 import type { Statement } from "./harness.ts";
 import type { Json } from "./json.ts";
@@ -7,6 +7,7 @@ import {
   allows,
   arnOf,
   DOMAIN,
+  describeProduction,
   KEY,
   providerOf,
   REPLICA_REGION,
@@ -14,12 +15,9 @@ import {
   run,
   S3,
   statementsOf,
-  useProductionRun,
 } from "./production.ts";
 
-useProductionRun();
-
-describe("4. storage", () => {
+describeProduction("4. storage", () => {
   const buckets = ["Uploads", "Outputs"] as const;
 
   test("4. both buckets: versioning, SSE-KMS with a customer-managed key, Block Public Access, BucketOwnerEnforced", () => {

@@ -86,6 +86,22 @@ export interface ErrorBody {
   message: string;
 }
 
+/**
+ * The API's routes (docs/api.md), in API Gateway's `METHOD /path` form. infra declares them one by
+ * one, so the API's surface is visible; `ANY /api/{proxy+}` sends everything else to the same
+ * handler, so unknown paths get ArtAI's JSON 404.
+ */
+export const API_ROUTES = [
+  "GET /api/health",
+  "GET /api/styles",
+  "POST /api/jobs",
+  "GET /api/jobs",
+  "GET /api/jobs/{id}",
+  "DELETE /api/jobs/{id}",
+  "GET /api/status",
+  "ANY /api/{proxy+}",
+] as const;
+
 /** The options a client may send with `POST /api/jobs`; the API fills in what is left out. */
 export interface JobRequestOptions {
   variations?: number;
