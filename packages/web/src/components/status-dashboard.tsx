@@ -58,6 +58,35 @@ function Figures({ rows }: { rows: [string, ReactNode][] }) {
   );
 }
 
+/**
+ * A card of figures (with `children` above them), or the sentence `unavailable` when the status
+ * could not read its section (`rows` null).
+ */
+function FiguresCard({
+  title,
+  rows,
+  unavailable,
+  children,
+}: {
+  title: string;
+  rows: [string, ReactNode][] | null;
+  unavailable: string;
+  children?: ReactNode;
+}) {
+  return (
+    <Card title={title}>
+      {rows ? (
+        <div className="flex flex-col gap-3">
+          {children}
+          <Figures rows={rows} />
+        </div>
+      ) : (
+        <p>{unavailable}</p>
+      )}
+    </Card>
+  );
+}
+
 function Badge({ tone, children }: { tone: "good" | "bad" | "neutral"; children: ReactNode }) {
   const tones = {
     good: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
@@ -70,6 +99,8 @@ function Badge({ tone, children }: { tone: "good" | "bad" | "neutral"; children:
     </span>
   );
 }
+
+const MODEL_TONE = { healthy: "good", degraded: "bad", idle: "neutral" } as const;
 
 const queueRows = (name: string, q: QueueDepth): [string, ReactNode][] => [
   [`${name}: waiting`, q.visible],
@@ -146,61 +177,46 @@ function Dashboard({ status }: { status: StatusView }) {
       </Card>
 
       <div className="grid gap-4 md:grid-cols-3">
-        <Card title="Queues">
-          {queues ? (
-            <Figures
-              rows={[
-                ...queueRows("Jobs", queues.jobs),
-                ...queueRows("Dead letters", queues.deadLetter),
-              ]}
-            />
-          ) : (
-            <p>Queue depths are unavailable.</p>
-          )}
-        </Card>
-        <Card title="Job latency, last 24 hours">
-          {jobs ? (
-            <Figures
-              rows={[
-                ["Succeeded", jobs.succeeded],
-                ["Failed", jobs.failed],
-                ...latencyRows("Total", jobs.total),
-                ...latencyRows("Processing", jobs.processing),
-              ]}
-            />
-          ) : (
-            <p>Job figures are unavailable.</p>
-          )}
-        </Card>
-        <Card title="Model, last hour">
+        <FiguresCard
+          title="Queues"
+          unavailable="Queue depths are unavailable."
+          rows={
+            queues && [
+              ...queueRows("Jobs", queues.jobs),
+              ...queueRows("Dead letters", queues.deadLetter),
+            ]
+          }
+        />
+        <FiguresCard
+          title="Job latency, last 24 hours"
+          unavailable="Job figures are unavailable."
+          rows={
+            jobs && [
+              ["Succeeded", jobs.succeeded],
+              ["Failed", jobs.failed],
+              ...latencyRows("Total", jobs.total),
+              ...latencyRows("Processing", jobs.processing),
+            ]
+          }
+        />
+        <FiguresCard
+          title="Model, last hour"
+          unavailable="Model figures are unavailable."
+          rows={
+            model && [
+              ["Invocations", model.invocations],
+              ["Server errors", model.errors5xx],
+              ["Refused images", model.errors4xx],
+              ["Average latency", model.latencyMs === null ? "—" : seconds(model.latencyMs)],
+            ]
+          }
+        >
           {model ? (
-            <div className="flex flex-col gap-3">
-              <p>
-                <Badge
-                  tone={
-                    model.health === "healthy"
-                      ? "good"
-                      : model.health === "degraded"
-                        ? "bad"
-                        : "neutral"
-                  }
-                >
-                  Model: {model.health}
-                </Badge>
-              </p>
-              <Figures
-                rows={[
-                  ["Invocations", model.invocations],
-                  ["Server errors", model.errors5xx],
-                  ["Refused images", model.errors4xx],
-                  ["Average latency", model.latencyMs === null ? "—" : seconds(model.latencyMs)],
-                ]}
-              />
-            </div>
-          ) : (
-            <p>Model figures are unavailable.</p>
-          )}
-        </Card>
+            <p>
+              <Badge tone={MODEL_TONE[model.health]}>Model: {model.health}</Badge>
+            </p>
+          ) : null}
+        </FiguresCard>
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Updated {new Date(status.generatedAt).toLocaleTimeString()}; refreshes every 30 seconds.
