@@ -45,7 +45,10 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Figures({ rows }: { rows: [string, ReactNode][] }) {
+/** Label and value pairs, in the order shown. */
+type Rows = [string, ReactNode][];
+
+function Figures({ rows }: { rows: Rows }) {
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
       {rows.map(([label, value]) => (
@@ -59,18 +62,18 @@ function Figures({ rows }: { rows: [string, ReactNode][] }) {
 }
 
 /**
- * A card of figures (with `children` above them), or the sentence `unavailable` when the status
+ * A card of figures (with `children` above them), or "<missing> are unavailable." when the status
  * could not read its section (`rows` null).
  */
 function FiguresCard({
   title,
   rows,
-  unavailable,
+  missing,
   children,
 }: {
   title: string;
-  rows: [string, ReactNode][] | null;
-  unavailable: string;
+  rows: Rows | null;
+  missing: string;
   children?: ReactNode;
 }) {
   return (
@@ -81,7 +84,7 @@ function FiguresCard({
           <Figures rows={rows} />
         </div>
       ) : (
-        <p>{unavailable}</p>
+        <p>{missing} are unavailable.</p>
       )}
     </Card>
   );
@@ -102,13 +105,13 @@ function Badge({ tone, children }: { tone: "good" | "bad" | "neutral"; children:
 
 const MODEL_TONE = { healthy: "good", degraded: "bad", idle: "neutral" } as const;
 
-const queueRows = (name: string, q: QueueDepth): [string, ReactNode][] => [
+const queueRows = (name: string, q: QueueDepth): Rows => [
   [`${name}: waiting`, q.visible],
   [`${name}: in flight`, q.inFlight],
   [`${name}: delayed`, q.delayed],
 ];
 
-const latencyRows = (name: string, p: Percentiles | null): [string, ReactNode][] =>
+const latencyRows = (name: string, p: Percentiles | null): Rows =>
   p
     ? [
         [`${name} p50`, seconds(p.p50)],
@@ -116,6 +119,25 @@ const latencyRows = (name: string, p: Percentiles | null): [string, ReactNode][]
         [`${name} p99`, seconds(p.p99)],
       ]
     : [[name, "no finished jobs"]];
+
+const queueFigures = (queues: StatusView["queues"]): Rows | null =>
+  queues && [...queueRows("Jobs", queues.jobs), ...queueRows("Dead letters", queues.deadLetter)];
+
+const jobFigures = (jobs: StatusView["jobs"]): Rows | null =>
+  jobs && [
+    ["Succeeded", jobs.succeeded],
+    ["Failed", jobs.failed],
+    ...latencyRows("Total", jobs.total),
+    ...latencyRows("Processing", jobs.processing),
+  ];
+
+const modelFigures = (model: StatusView["model"]): Rows | null =>
+  model && [
+    ["Invocations", model.invocations],
+    ["Server errors", model.errors5xx],
+    ["Refused images", model.errors4xx],
+    ["Average latency", model.latencyMs === null ? "—" : seconds(model.latencyMs)],
+  ];
 
 function Dashboard({ status }: { status: StatusView }) {
   const { requests, breaker, queues, jobs, model } = status;
@@ -177,40 +199,13 @@ function Dashboard({ status }: { status: StatusView }) {
       </Card>
 
       <div className="grid gap-4 md:grid-cols-3">
-        <FiguresCard
-          title="Queues"
-          unavailable="Queue depths are unavailable."
-          rows={
-            queues && [
-              ...queueRows("Jobs", queues.jobs),
-              ...queueRows("Dead letters", queues.deadLetter),
-            ]
-          }
-        />
+        <FiguresCard title="Queues" rows={queueFigures(queues)} missing="Queue depths" />
         <FiguresCard
           title="Job latency, last 24 hours"
-          unavailable="Job figures are unavailable."
-          rows={
-            jobs && [
-              ["Succeeded", jobs.succeeded],
-              ["Failed", jobs.failed],
-              ...latencyRows("Total", jobs.total),
-              ...latencyRows("Processing", jobs.processing),
-            ]
-          }
+          rows={jobFigures(jobs)}
+          missing="Job figures"
         />
-        <FiguresCard
-          title="Model, last hour"
-          unavailable="Model figures are unavailable."
-          rows={
-            model && [
-              ["Invocations", model.invocations],
-              ["Server errors", model.errors5xx],
-              ["Refused images", model.errors4xx],
-              ["Average latency", model.latencyMs === null ? "—" : seconds(model.latencyMs)],
-            ]
-          }
-        >
+        <FiguresCard title="Model, last hour" rows={modelFigures(model)} missing="Model figures">
           {model ? (
             <p>
               <Badge tone={MODEL_TONE[model.health]}>Model: {model.health}</Badge>
