@@ -197,6 +197,13 @@ export const mix = (a: readonly number[], b: readonly number[], t: number): numb
   (a[2] as number) + ((b[2] as number) - (a[2] as number)) * t,
 ];
 
+/** The RGB triple of a "#rrggbb" colour. */
+export const hex = (code: string): [number, number, number] => [
+  Number.parseInt(code.slice(1, 3), 16),
+  Number.parseInt(code.slice(3, 5), 16),
+  Number.parseInt(code.slice(5, 7), 16),
+];
+
 /** Clamps every value of interleaved RGB to 0..255 in place and returns it. */
 export function clampRgb(rgb: Float32Array): Float32Array {
   for (let i = 0; i < rgb.length; i++) rgb[i] = clamp(rgb[i] as number, 0, 255);

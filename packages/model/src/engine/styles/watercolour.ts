@@ -10,6 +10,7 @@ import {
   clamp,
   clampRgb,
   displace,
+  hex,
   luma,
   noise,
   resize,
@@ -18,12 +19,7 @@ import {
 } from "./raster.ts";
 import type { ArtStyle, StyleContext } from "./style.ts";
 
-const PAPERS: [number, number, number][] = [
-  [250, 247, 238],
-  [248, 244, 232],
-  [246, 246, 242],
-  [250, 245, 236],
-];
+const PAPERS = ["#faf7ee", "#f8f4e8", "#f6f6f2", "#faf5ec"].map(hex);
 
 export const watercolour: ArtStyle = {
   id: "watercolour",
