@@ -31,6 +31,12 @@ export const immutable = <const T extends "string" | "number" | readonly string[
   readOnly: true as const,
 });
 
+/** An attribute every item (or every element of a map) has. */
+export const required = <const T extends "string" | "number" | "boolean">(type: T) => ({
+  type,
+  required: true as const,
+});
+
 const now = () => new Date().toISOString();
 
 /** When the item was created (ISO 8601), set once by ElectroDB. */
@@ -51,3 +57,30 @@ export const updatedAt = {
   default: now,
   set: () => now(),
 } as const;
+
+/**
+ * The table's own key for an entity found by `composite` alone: `pk` holds it, `sk` only the
+ * entity's name (ElectroDB writes both). Every entity's main access pattern.
+ */
+export const primaryKey = <const P extends readonly string[]>(composite: P) => ({
+  pk: { field: "pk", composite },
+  sk: { field: "sk", composite: [] as const },
+});
+
+/**
+ * An access pattern on a global secondary index of the table, named after what it finds (`byOwner`),
+ * on the index's generic `<index>pk` and `<index>sk` fields (infra/storage.ts declares them).
+ */
+export const secondaryKey = <
+  const I extends "gsi1" | "gsi2",
+  const P extends readonly string[],
+  const S extends readonly string[],
+>(
+  index: I,
+  pk: P,
+  sk: S,
+) => ({
+  index,
+  pk: { field: `${index}pk`, composite: pk },
+  sk: { field: `${index}sk`, composite: sk },
+});

@@ -1,4 +1,4 @@
-import { immutable, onJobsTable, updatedAt } from "../aws/table.ts";
+import { immutable, onJobsTable, primaryKey, required, updatedAt } from "../aws/table.ts";
 
 /**
  * The spend breaker's flag, one item per breaker on the Jobs table. `alarmTime` is the
@@ -9,17 +9,14 @@ export const breakers = onJobsTable({
   model: { entity: "breaker", version: "1", service: "artai" },
   attributes: {
     name: immutable("string"),
-    paused: { type: "boolean", required: true },
+    paused: required("boolean"),
     /** The alarm's state change time (ISO 8601) that decided `paused`. */
-    alarmTime: { type: "string", required: true },
+    alarmTime: required("string"),
     alarmName: { type: "string" },
     reason: { type: "string" },
     updatedAt,
   },
   indexes: {
-    byName: {
-      pk: { field: "pk", composite: ["name"] },
-      sk: { field: "sk", composite: [] },
-    },
+    byName: primaryKey(["name"]),
   },
 });

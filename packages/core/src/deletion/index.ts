@@ -11,7 +11,7 @@
  * everywhere again, 5 minutes after the deletion and then at doubling intervals for 24 hours. It
  * also removes the job's record, which finishes a deletion whose request failed half-way.
  */
-import { immutable, onJobsTable } from "../aws/table.ts";
+import { immutable, onJobsTable, primaryKey, required, secondaryKey } from "../aws/table.ts";
 import * as Job from "../job/index.ts";
 import * as Storage from "../storage/index.ts";
 
@@ -29,20 +29,13 @@ const deletions = onJobsTable({
   attributes: {
     jobId: immutable("string"),
     deletedAt: immutable("number"),
-    passes: { type: "number", required: true },
-    nextPurgeAt: { type: "string", required: true },
-    expiresAt: { type: "number", required: true },
+    passes: required("number"),
+    nextPurgeAt: required("string"),
+    expiresAt: required("number"),
   },
   indexes: {
-    byJob: {
-      pk: { field: "pk", composite: ["jobId"] },
-      sk: { field: "sk", composite: [] },
-    },
-    byDue: {
-      index: "gsi2",
-      pk: { field: "gsi2pk", composite: [] },
-      sk: { field: "gsi2sk", composite: ["nextPurgeAt", "jobId"] },
-    },
+    byJob: primaryKey(["jobId"]),
+    byDue: secondaryKey("gsi2", [], ["nextPurgeAt", "jobId"]),
   },
 });
 

@@ -1,4 +1,12 @@
-import { createdAt, immutable, onJobsTable, updatedAt } from "../aws/table.ts";
+import {
+  createdAt,
+  immutable,
+  onJobsTable,
+  primaryKey,
+  required,
+  secondaryKey,
+  updatedAt,
+} from "../aws/table.ts";
 import { DEFAULT_STYLE, STATUSES, STRENGTHS, STYLE_IDS } from "../contract/index.ts";
 
 /**
@@ -29,12 +37,12 @@ export const jobs = onJobsTable({
       items: {
         type: "map",
         properties: {
-          index: { type: "number", required: true },
-          key: { type: "string", required: true },
-          width: { type: "number", required: true },
-          height: { type: "number", required: true },
-          seed: { type: "number", required: true },
-          contentType: { type: "string", required: true },
+          index: required("number"),
+          key: required("string"),
+          width: required("number"),
+          height: required("number"),
+          seed: required("number"),
+          contentType: required("string"),
           /** The medium of this variation (jobs older than styles have none: photo). */
           style: { type: "string" },
         },
@@ -43,8 +51,8 @@ export const jobs = onJobsTable({
     error: {
       type: "map",
       properties: {
-        code: { type: "string", required: true },
-        message: { type: "string", required: true },
+        code: required("string"),
+        message: required("string"),
       },
     },
     parentJobId: { type: "string", readOnly: true },
@@ -60,20 +68,9 @@ export const jobs = onJobsTable({
     updatedAt,
   },
   indexes: {
-    byId: {
-      pk: { field: "pk", composite: ["id"] },
-      sk: { field: "sk", composite: [] },
-    },
-    byOwner: {
-      index: "gsi1",
-      pk: { field: "gsi1pk", composite: ["ownerId"] },
-      sk: { field: "gsi1sk", composite: ["createdAt", "id"] },
-    },
-    byStatus: {
-      index: "gsi2",
-      pk: { field: "gsi2pk", composite: ["status"] },
-      sk: { field: "gsi2sk", composite: ["updatedAt", "id"] },
-    },
+    byId: primaryKey(["id"]),
+    byOwner: secondaryKey("gsi1", ["ownerId"], ["createdAt", "id"]),
+    byStatus: secondaryKey("gsi2", ["status"], ["updatedAt", "id"]),
   },
 });
 

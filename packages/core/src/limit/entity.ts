@@ -1,4 +1,4 @@
-import { immutable, onJobsTable } from "../aws/table.ts";
+import { immutable, onJobsTable, primaryKey, required } from "../aws/table.ts";
 
 export const ACTIONS = ["create", "read"] as const;
 
@@ -9,14 +9,11 @@ export const buckets = onJobsTable({
     action: immutable(ACTIONS),
     client: immutable("string"),
     /** Epoch ms at which the bucket is full again; it never lags behind "now" by more than a refill. */
-    tat: { type: "number", required: true },
+    tat: required("number"),
     /** Epoch seconds after which the item is useless (a TTL attribute where the table has one). */
     expiresAt: { type: "number" },
   },
   indexes: {
-    byClient: {
-      pk: { field: "pk", composite: ["action", "client"] },
-      sk: { field: "sk", composite: [] },
-    },
+    byClient: primaryKey(["action", "client"]),
   },
 });
