@@ -1,7 +1,7 @@
 /** The production program (production.ts): infra/api.ts: the HTTP API and the handlers it bundles. */
 import { expect, test } from "vitest";
 import { API_ROUTES } from "../../packages/core/src/contract/index.ts";
-import { describeProduction, lambdaOf, linksOf, ROLE, run, statementsOf } from "./production.ts";
+import { describeProduction, ROLE, run } from "./production.ts";
 
 describeProduction("3. API", () => {
   test("3. HTTP API (API Gateway v2) routes the API contract to the api handler", () => {
@@ -17,7 +17,7 @@ describeProduction("3. API", () => {
     const routes = run.ofType("aws:apigatewayv2/route:Route");
     const keys = routes.map((r) => r.inputs.routeKey);
     for (const key of API_ROUTES) expect(keys).toContain(key);
-    const handlerArn = lambdaOf("ApiHandler").state.arn;
+    const handlerArn = run.lambdaOf("ApiHandler").state.arn;
     for (const route of routes) {
       expect(route.inputs.apiId).toBe(api.id);
       const integrationId = route.inputs.target.replace("integrations/", "");
@@ -57,7 +57,7 @@ describeProduction("3. API", () => {
       const unused = Object.keys(build.links).filter((name) => !build.resources.includes(name));
       expect([build.functionID, unused]).toEqual([build.functionID, []]);
     }
-    expect(linksOf("ApiHandler")).toEqual(
+    expect(run.linksOf("ApiHandler")).toEqual(
       [
         "DeadLetterQueue",
         "EdgeSecret",
@@ -71,15 +71,15 @@ describeProduction("3. API", () => {
         "UploadsReplica",
       ].sort(),
     );
-    expect(linksOf("Worker")).toEqual(["Jobs", "Model", "Outputs", "Queue", "Uploads"]);
+    expect(run.linksOf("Worker")).toEqual(["Jobs", "Model", "Outputs", "Queue", "Uploads"]);
     // The sweeper purges deleted jobs again, in both buckets and both replicas.
-    expect(linksOf("SweeperHandler")).toEqual(
+    expect(run.linksOf("SweeperHandler")).toEqual(
       ["Jobs", "Outputs", "OutputsReplica", "Queue", "Uploads", "UploadsReplica"].sort(),
     );
-    expect(linksOf("AlertsSubscriberBreakerFunction")).toEqual(["Jobs"]);
+    expect(run.linksOf("AlertsSubscriberBreakerFunction")).toEqual(["Jobs"]);
     // Links grant nothing (test/permissions.test.ts): the breaker may update the Jobs table's
     // items, and nothing else.
-    const breaker = statementsOf("AlertsSubscriberBreakerFunction");
+    const breaker = run.statementsOf("AlertsSubscriberBreakerFunction");
     const jobsArn = run.get("aws:dynamodb/table:Table", "JobsTable").state.arn;
     expect(breaker.filter((s) => !s.Action.every((a) => a.startsWith("kms:")))).toEqual([
       expect.objectContaining({ Action: ["dynamodb:UpdateItem"], Resource: [jobsArn] }),

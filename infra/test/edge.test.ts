@@ -4,7 +4,7 @@ import { expect, test } from "vitest";
 import { SECRET_HEADER, VIEWER_HEADER } from "../../packages/core/src/edge/index.ts";
 import type { Registered } from "./harness.ts";
 import type { Json } from "./json.ts";
-import { DOMAIN, describeProduction, EDGE_SECRET, LAMBDA, providerOf, run } from "./production.ts";
+import { DOMAIN, describeProduction, EDGE_SECRET, LAMBDA, run } from "./production.ts";
 
 describeProduction("2. edge", () => {
   test("2. Router serves the stage's domain: ACM certificate validated in Route 53, alias records", () => {
@@ -12,7 +12,7 @@ describeProduction("2. edge", () => {
     expect(certificate).toHaveLength(1);
     expect(certificate[0]?.inputs).toMatchObject({ domainName: DOMAIN, validationMethod: "DNS" });
     // CloudFront only accepts certificates from us-east-1.
-    expect(providerOf(certificate[0] as Registered)?.inputs.region).toBe("us-east-1");
+    expect(run.providerOf(certificate[0] as Registered)?.inputs.region).toBe("us-east-1");
 
     const records = run.ofType("aws:route53/record:Record");
     const validation = records.find((r) => r.inputs.type === "CNAME");

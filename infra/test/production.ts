@@ -9,13 +9,9 @@
  * runs in its own process, see vitest.config.ts).
  */
 import { afterAll, beforeAll, describe } from "vitest";
-import {
-  inlineStatements,
-  type ProgramRun,
-  type Registered,
-  runProgram,
-  type Statement,
-} from "./harness.ts";
+import { type ProgramRun, runProgram, type Statement } from "./harness.ts";
+
+export { LAMBDA, ROLE } from "./harness.ts";
 
 export const DOMAIN = "photos.artai.test";
 export const REPLICA_REGION = "eu-central-1";
@@ -23,8 +19,6 @@ export const ALERT_EMAIL = "operators@artai.test";
 export const EDGE_SECRET = "edge-secret-for-tests";
 export const S3 = "aws:s3/bucket:Bucket";
 export const KEY = "aws:kms/key:Key";
-export const LAMBDA = "aws:lambda/function:Function";
-export const ROLE = "aws:iam/role:Role";
 
 export let run: ProgramRun;
 export let config: typeof import("../config.ts");
@@ -53,18 +47,6 @@ export function describeProduction(name: string, tests: () => void) {
   describe(name, tests);
 }
 
-export const arnOf = (type: string, name: string) => run.get(type, name).state.arn as string;
-export const lambdaOf = (fn: string) => run.get(LAMBDA, `${fn}Function`);
-export const statementsOf = (fn: string) => inlineStatements(run.get(ROLE, `${fn}Role`));
-export const linksOf = (fn: string) => {
-  const build = run.rpc.builds.find((b) => b.functionID === fn);
-  if (!build) throw new Error(`no build for ${fn}`);
-  return Object.keys(build.links).sort();
-};
+/** The statements among `statements` that allow `action`. */
 export const allows = (statements: Statement[], action: string) =>
   statements.filter((s) => s.Effect === "Allow" && s.Action.includes(action));
-/** The provider resource a resource was registered with (`urn::id` → the provider). */
-export const providerOf = (resource: Registered) => {
-  const id = resource.provider?.split("::").pop();
-  return run.ofType("pulumi:providers:aws").find((p) => p.id === id);
-};

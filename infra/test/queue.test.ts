@@ -6,7 +6,7 @@ import {
   UPLOAD_PREFIX,
 } from "../../packages/core/src/contract/index.ts";
 import type { Json } from "./json.ts";
-import { arnOf, describeProduction, KEY, lambdaOf, run, S3 } from "./production.ts";
+import { describeProduction, KEY, run, S3 } from "./production.ts";
 
 describeProduction("5. queue", () => {
   test("5. jobs queue: DLQ after 5 receives, DLQ keeps 14 days (longer), visibility >= 6x worker timeout, KMS", () => {
@@ -21,10 +21,10 @@ describeProduction("5. queue", () => {
     expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThan(
       queue.inputs.messageRetentionSeconds,
     );
-    const workerTimeout = lambdaOf("Worker").inputs.timeout;
+    const workerTimeout = run.lambdaOf("Worker").inputs.timeout;
     expect(workerTimeout).toBeGreaterThan(60);
     expect(queue.inputs.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * workerTimeout);
-    const messagingKey = arnOf(KEY, "MessagingKey");
+    const messagingKey = run.arnOf(KEY, "MessagingKey");
     expect(queue.inputs.kmsMasterKeyId).toBe(messagingKey);
     expect(dlq.inputs.kmsMasterKeyId).toBe(messagingKey);
   });
@@ -56,7 +56,7 @@ describeProduction("5. queue", () => {
     expect(others).toEqual([]);
     expect(mapping?.inputs).toMatchObject({
       eventSourceArn: queueArn,
-      functionName: lambdaOf("Worker").state.arn,
+      functionName: run.lambdaOf("Worker").state.arn,
       functionResponseTypes: ["ReportBatchItemFailures"],
     });
     expect(mapping?.inputs.scalingConfig.maximumConcurrency).toBeGreaterThanOrEqual(2);
