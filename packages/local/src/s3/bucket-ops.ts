@@ -1,10 +1,11 @@
 /** Bucket operations of the local S3 (create, head, delete, versioning, location, CORS) and CORS preflights. */
-import { type Authenticated, headerValue } from "./auth.ts";
+import type { Authenticated } from "./auth.ts";
 import { payloadOf, readSmallBody } from "./body.ts";
 import { matchCors, parseRequestHeaders, preflightHeaders } from "./cors.ts";
 import { malformedXml, S3Error } from "./errors.ts";
 import { OWNER, type RequestContext, send, sendXml } from "./http.ts";
 import type { S3Service } from "./service.ts";
+import { headerValue } from "./signing.ts";
 import type { CorsRule } from "./store.ts";
 import { parseXml, text } from "./xml.ts";
 

@@ -1,10 +1,10 @@
 /** The local S3's response helpers: request context, headers, XML answers and S3 errors. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { headerValue, type Query } from "./auth.ts";
 import { drain } from "./body.ts";
 import { corsResponseHeaders } from "./cors.ts";
 import { invalidArgument, S3Error } from "./errors.ts";
 import { LOCAL_PRINCIPAL } from "./events.ts";
+import { headerValue, type Query } from "./signing.ts";
 import { type BucketConfig, type CorsRule, type ObjectVersion, STORED_HEADERS } from "./store.ts";
 import { toXml } from "./xml.ts";
 

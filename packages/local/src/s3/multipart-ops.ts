@@ -1,10 +1,11 @@
 /** Multipart uploads of the local S3: create, upload a part, complete, abort. */
-import { type Authenticated, headerValue, queryValue, strictEncode } from "./auth.ts";
+import type { Authenticated } from "./auth.ts";
 import { payloadOf, readSmallBody } from "./body.ts";
 import { malformedXml } from "./errors.ts";
 import { objectAttributes, type RequestContext, send, sendXml, versionHeader } from "./http.ts";
 import type { MultipartUploads } from "./multipart.ts";
 import type { S3Service } from "./service.ts";
+import { headerValue, queryValue, strictEncode } from "./signing.ts";
 import { parseXml, text } from "./xml.ts";
 
 export async function createMultipartUpload(

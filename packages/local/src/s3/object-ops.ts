@@ -1,5 +1,5 @@
 /** Object writes of the local S3: PutObject, CopyObject, DeleteObject and DeleteObjects. */
-import { type Authenticated, headerValue, queryValue } from "./auth.ts";
+import type { Authenticated } from "./auth.ts";
 import { MAX_PUT_BYTES, payloadOf, readSmallBody } from "./body.ts";
 import { invalidArgument, invalidRequest, malformedXml, S3Error } from "./errors.ts";
 import {
@@ -13,6 +13,7 @@ import {
 } from "./http.ts";
 import { objectArn } from "./iam.ts";
 import type { S3Service } from "./service.ts";
+import { headerValue, queryValue } from "./signing.ts";
 import { parseXml, text } from "./xml.ts";
 
 export async function putObject(

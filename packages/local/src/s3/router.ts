@@ -3,7 +3,7 @@
  * operation per method and subresource (bucket-ops, list-ops, object-ops, object-read,
  * multipart-ops, post-object).
  */
-import { headerValue, queryValue } from "./auth.ts";
+
 import {
   createBucket,
   deleteBucket,
@@ -39,6 +39,7 @@ import { copyObject, deleteObject, deleteObjects, putObject } from "./object-ops
 import { getObject } from "./object-read.ts";
 import { postObject } from "./post-object.ts";
 import { S3Service, type ServerDeps } from "./service.ts";
+import { headerValue, queryValue } from "./signing.ts";
 
 export type { RequestContext } from "./http.ts";
 export { parseQuery } from "./http.ts";
