@@ -6,7 +6,7 @@ import { malformedXml, S3Error } from "./errors.ts";
 import { OWNER, type RequestContext, send, sendXml } from "./http.ts";
 import type { S3Service } from "./service.ts";
 import { headerValue } from "./signing.ts";
-import type { CorsRule } from "./store.ts";
+import type { CorsRule } from "./store-types.ts";
 import { parseXml, text } from "./xml.ts";
 
 export function preflight(s: S3Service, ctx: RequestContext) {

@@ -5,7 +5,13 @@ import { corsResponseHeaders } from "./cors.ts";
 import { invalidArgument, S3Error } from "./errors.ts";
 import { LOCAL_PRINCIPAL } from "./events.ts";
 import { headerValue, type Query } from "./signing.ts";
-import { type BucketConfig, type CorsRule, type ObjectVersion, STORED_HEADERS } from "./store.ts";
+import {
+  type BucketConfig,
+  type CorsRule,
+  type ObjectAttributes,
+  type ObjectVersion,
+  STORED_HEADERS,
+} from "./store-types.ts";
 import { toXml } from "./xml.ts";
 
 export const OWNER = { ID: LOCAL_PRINCIPAL, DisplayName: "artai-local" };
@@ -159,7 +165,7 @@ export function versionHeader(
   return bucket.versioning !== undefined ? { "x-amz-version-id": version.versionId } : {};
 }
 
-export function objectAttributes(headers: IncomingMessage["headers"]) {
+export function objectAttributes(headers: IncomingMessage["headers"]): ObjectAttributes {
   const stored: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const value = headerValue(headers, name);

@@ -6,7 +6,7 @@ import { OWNER, type RequestContext, sendXml } from "./http.ts";
 import { groupListing } from "./listing.ts";
 import type { S3Service } from "./service.ts";
 import { type Query, queryValue } from "./signing.ts";
-import { versionOrder } from "./store.ts";
+import { versionOrder } from "./versions.ts";
 
 /** Encodes listing fields when the client asked for encoding-type=url. */
 function listEncoder(query: Query): (value: string) => string {

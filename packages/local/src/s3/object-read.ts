@@ -6,7 +6,7 @@ import { baseHeaders, httpDate, type RequestContext, send, versionHeader } from 
 import { bucketArn } from "./iam.ts";
 import type { S3Service } from "./service.ts";
 import { headerValue, queryValue } from "./signing.ts";
-import type { ObjectVersion } from "./store.ts";
+import type { ObjectVersion } from "./store-types.ts";
 
 const RESPONSE_OVERRIDES: Record<string, string> = {
   "response-content-type": "Content-Type",

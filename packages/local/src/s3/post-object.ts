@@ -16,7 +16,7 @@ import { objectArn } from "./iam.ts";
 import { checkPostPolicy } from "./post-policy.ts";
 import type { S3Service } from "./service.ts";
 import { headerValue, strictEncode } from "./signing.ts";
-import { type Committed, STORED_HEADERS } from "./store.ts";
+import { type Committed, STORED_HEADERS } from "./store-types.ts";
 
 /** S3 replaces this literal in a POST form's key with the uploaded file's name. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's own placeholder syntax, not a template.
