@@ -1,6 +1,7 @@
 /** The local S3's response helpers: request context, headers, XML answers and S3 errors. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { drain } from "./body.ts";
+import type { Authenticated } from "./auth.ts";
+import { drain, payloadOf, readSmallBody } from "./body.ts";
 import { corsResponseHeaders } from "./cors.ts";
 import { invalidArgument, S3Error } from "./errors.ts";
 import { LOCAL_PRINCIPAL } from "./events.ts";
@@ -12,7 +13,7 @@ import {
   type ObjectVersion,
   STORED_HEADERS,
 } from "./store-types.ts";
-import { toXml } from "./xml.ts";
+import { parseXml, toXml } from "./xml.ts";
 
 export const OWNER = { ID: LOCAL_PRINCIPAL, DisplayName: "artai-local" };
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
@@ -182,4 +183,9 @@ export function objectAttributes(headers: IncomingMessage["headers"]): ObjectAtt
     headers: stored,
     metadata,
   };
+}
+
+/** A small XML request body (a configuration, a part list, a delete list), parsed to its root. */
+export async function readXmlBody(ctx: RequestContext, auth: Authenticated, root: string) {
+  return parseXml(await readSmallBody(payloadOf(ctx.req, auth.payloadHash)), root);
 }
