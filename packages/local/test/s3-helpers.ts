@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { type LocalS3Options, startLocalS3 } from "../src/s3/index.ts";
 
 export const REGION = "us-east-1";
@@ -65,5 +72,55 @@ export async function errorOf(
     status: response.status,
     code: /<Code>([^<]*)<\/Code>/.exec(body)?.[1],
     message: /<Message>([^<]*)<\/Message>/.exec(body)?.[1],
+  };
+}
+
+/** The error a request was refused with; fails the test if it was not refused. */
+export async function rejection(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number } };
+  }
+  throw new Error("expected the request to be refused");
+}
+
+/** PutObject of one body, with any further PutObject fields. */
+export function putObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: PutObjectCommandInput["Body"],
+  extra: Partial<PutObjectCommandInput> = {},
+) {
+  return client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }));
+}
+
+/** DeleteObject: a delete marker (or the "null" version's removal), or one version for good. */
+export function deleteObject(client: S3Client, bucket: string, key: string, versionId?: string) {
+  return client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+}
+
+/** Deletes versions of one key for good, in one DeleteObjects batch. */
+export function purgeVersions(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  versionIds: (string | undefined)[],
+) {
+  return client.send(
+    new DeleteObjectsCommand({
+      Bucket: bucket,
+      Delete: { Objects: versionIds.map((VersionId) => ({ Key: key, VersionId })) },
+    }),
+  );
+}
+
+/** The version ids and the delete-marker ids under a prefix, each newest first. */
+export async function versionsIn(client: S3Client, bucket: string, prefix: string) {
+  const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
+  return {
+    versions: (page.Versions ?? []).map((v) => v.VersionId),
+    markers: (page.DeleteMarkers ?? []).map((m) => m.VersionId),
   };
 }
