@@ -9,6 +9,7 @@ import {
   type PutObjectCommandInput,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll } from "vitest";
 import { type LocalS3Options, startLocalS3 } from "../src/s3/index.ts";
 
 export const REGION = "us-east-1";
@@ -47,6 +48,19 @@ export async function startTestS3(buckets: LocalS3Options["buckets"] = [], dataD
 
 /** A local S3 started by startTestS3. */
 export type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
+
+/**
+ * A test S3 for the enclosing `describe` block: started before its tests, destroyed after them.
+ * The object is filled in by beforeAll, so read it inside tests only.
+ */
+export function useTestS3(buckets: LocalS3Options["buckets"] = []): TestS3 {
+  const s3 = {} as TestS3;
+  beforeAll(async () => {
+    Object.assign(s3, await startTestS3(buckets));
+  });
+  afterAll(() => s3.destroy());
+  return s3;
+}
 
 export function clientFor(
   url: string,
