@@ -111,71 +111,54 @@ export interface GraphInfo {
   macsPerInputPixel: number;
 }
 
-/** Builds the ONNX model's bytes for one generator and scale. */
-export function buildOnnxModel(files: LayersModelFiles): { bytes: Uint8Array; info: GraphInfo } {
-  const layers = files.modelTopology.model_config.config.layers;
-  const weights = indexWeights(files);
-  const nodes: onnxProto.onnx.INodeProto[] = [];
-  const initializers: onnxProto.onnx.ITensorProto[] = [];
-  const byName = new Map(layers.map((l) => [l.name, l]));
-  const consumers = new Map<string, KerasLayer[]>();
-  const inputsOf = (layer: KerasLayer) => (layer.inbound_nodes[0] ?? []).map((n) => n[0]);
-  for (const layer of layers)
-    for (const input of inputsOf(layer))
-      consumers.set(input, [...(consumers.get(input) ?? []), layer]);
-  // Each Keras layer's output is the ONNX value of the same name, except where noted.
-  const valueFor = new Map<string, string>();
-  let macs = 0;
-  // Resolution of each layer's output relative to the input (1, or s after an upsample).
-  const resolution = new Map<string, number>();
+type Attribute = onnxProto.onnx.IAttributeProto;
+const ints = (name: string, values: number[]): Attribute => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.INTS,
+  ints: values,
+});
+const int = (name: string, value: number): Attribute => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.INT,
+  i: value,
+});
+const str = (name: string, value: string): Attribute => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.STRING,
+  s: new TextEncoder().encode(value),
+});
 
-  const floatTensor = (name: string, dims: number[], values: Float32Array) => {
-    initializers.push({
+/** The graph being written: its nodes and initializers, in the order they are added. */
+class Graph {
+  readonly nodes: onnxProto.onnx.INodeProto[] = [];
+  readonly initializers: onnxProto.onnx.ITensorProto[] = [];
+
+  floatTensor(name: string, dims: number[], values: Float32Array): string {
+    this.initializers.push({
       name,
       dims,
       dataType: onnx.TensorProto.DataType.FLOAT,
       rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
     });
     return name;
-  };
-  const scalar = (name: string, value: number) => floatTensor(name, [], new Float32Array([value]));
-  const ints = (name: string, values: number[]) => ({
-    name,
-    type: onnx.AttributeProto.AttributeType.INTS,
-    ints: values,
-  });
-  const int = (name: string, value: number) => ({
-    name,
-    type: onnx.AttributeProto.AttributeType.INT,
-    i: value,
-  });
-  const str = (name: string, value: string) => ({
-    name,
-    type: onnx.AttributeProto.AttributeType.STRING,
-    s: new TextEncoder().encode(value),
-  });
-  const node = (
-    opType: string,
-    inputs: string[],
-    output: string,
-    attribute: onnxProto.onnx.IAttributeProto[] = [],
-  ) => {
-    nodes.push({ opType, input: inputs, output: [output], name: output, attribute });
+  }
+
+  scalar(name: string, value: number): string {
+    return this.floatTensor(name, [], new Float32Array([value]));
+  }
+
+  node(opType: string, inputs: string[], output: string, attribute: Attribute[] = []): string {
+    this.nodes.push({ opType, input: inputs, output: [output], name: output, attribute });
     return output;
-  };
+  }
 
-  const unit = UNIT_RANGE.has(files.generator);
-  let input = node("Transpose", [INPUT_NAME], "nchw", [ints("perm", [0, 3, 1, 2])]);
-  if (unit) input = node("Mul", [input, scalar("to_unit", 1 / 255)], "nchw_unit");
-
-  const conv = (
+  /** A Keras Conv2D (with its fused relu, if any); returns its MACs per output pixel. */
+  conv(
     layer: KerasLayer,
     source: string,
-    kernel: Float32Array,
-    bias: Float32Array,
-    shape: number[],
+    { kernel, bias, shape }: { kernel: Float32Array; bias: Float32Array; shape: number[] },
     output: string,
-  ) => {
+  ): number {
     const [kh, kw, ci, co] = shape as [number, number, number, number];
     const padding = layer.config.padding as string;
     const strides = layer.config.strides as number[];
@@ -185,134 +168,182 @@ export function buildOnnxModel(files: LayersModelFiles): { bytes: Uint8Array; in
     if (padding === "same" && (kh % 2 === 0 || kw % 2 === 0))
       throw new Error(`${layer.name}: "same" padding is mapped for odd kernels only`);
     const [ph, pw] = padding === "same" ? [(kh - 1) / 2, (kw - 1) / 2] : [0, 0];
-    const w = floatTensor(`${output}/W`, [co, ci, kh, kw], hwioToOihw(kernel, shape));
-    const b = floatTensor(`${output}/B`, [co], bias);
+    const w = this.floatTensor(`${output}/W`, [co, ci, kh, kw], hwioToOihw(kernel, shape));
+    const b = this.floatTensor(`${output}/B`, [co], bias);
     const activation = layer.config.activation as string;
     const convOut = activation === "relu" ? `${output}/conv` : output;
-    node("Conv", [source, w, b], convOut, [
+    this.node("Conv", [source, w, b], convOut, [
       ints("kernel_shape", [kh, kw]),
       ints("pads", [ph, pw, ph, pw]),
       ints("strides", [1, 1]),
       ints("dilations", [1, 1]),
     ]);
-    if (activation === "relu") node("Relu", [convOut], output);
+    if (activation === "relu") this.node("Relu", [convOut], output);
     else if (activation !== "linear") throw new Error(`${layer.name}: activation ${activation}`);
     return kh * kw * ci * co;
-  };
+  }
 
-  for (const layer of layers) {
-    // A deferred upsample has no value; only the conv that absorbs it reads it (below).
-    const sources = inputsOf(layer).map((n) => valueFor.get(n) ?? "");
+  depthToSpace(source: string, output: string, blocksize: number): string {
+    return this.node("DepthToSpace", [source], output, [
+      int("blocksize", blocksize),
+      str("mode", "DCR"),
+    ]);
+  }
+}
+
+/** Maps a TF.js layers model onto a Graph, layer by layer, in the model's order. */
+class LayerMapper {
+  readonly graph = new Graph();
+  /** Multiply-accumulates per low-resolution input pixel (see GraphInfo). */
+  macs = 0;
+  private readonly weights: Weights;
+  private readonly byName: Map<string, KerasLayer>;
+  private readonly consumers = new Map<string, KerasLayer[]>();
+  /** Each Keras layer's output is the ONNX value of the same name, except where noted. */
+  private readonly valueFor = new Map<string, string>();
+  /** Resolution of each layer's output relative to the input (1, or s after an upsample). */
+  private readonly resolution = new Map<string, number>();
+
+  constructor(files: LayersModelFiles, layers: KerasLayer[]) {
+    this.weights = indexWeights(files);
+    this.byName = new Map(layers.map((l) => [l.name, l]));
+    for (const layer of layers)
+      for (const input of inputsOf(layer))
+        this.consumers.set(input, [...(this.consumers.get(input) ?? []), layer]);
+  }
+
+  valueOf(layerName: string): string {
+    return this.valueFor.get(layerName) as string;
+  }
+
+  map(layer: KerasLayer, input: string): void {
+    // A deferred upsample has no value; only the conv that absorbs it reads it (conv2d).
+    const sources = inputsOf(layer).map((n) => this.valueFor.get(n) ?? "");
     if (layer.class_name !== "Conv2D" && sources.some((v) => v === ""))
       throw new Error(`${layer.name}: an input is not built yet`);
-    const res = Math.max(1, ...inputsOf(layer).map((n) => resolution.get(n) ?? 1));
-    resolution.set(layer.name, res);
+    const res = Math.max(1, ...inputsOf(layer).map((n) => this.resolution.get(n) ?? 1));
+    this.resolution.set(layer.name, res);
+    const value = this.valueOfLayer(layer, sources, res, input);
+    if (value !== undefined) this.valueFor.set(layer.name, value);
+  }
+
+  /** The ONNX value of one layer's output; undefined for an upsample deferred into its conv. */
+  private valueOfLayer(
+    layer: KerasLayer,
+    sources: string[],
+    res: number,
+    input: string,
+  ): string | undefined {
+    const g = this.graph;
     const out = layer.name;
     switch (layer.class_name) {
       case "InputLayer":
-        valueFor.set(layer.name, input);
-        break;
-      case "Conv2D": {
-        const kernel = weights.get(`${layer.name}/kernel`);
-        const bias = layer.config.use_bias
-          ? weights.get(`${layer.name}/bias`).values
-          : new Float32Array(kernel.shape[3] as number);
-        const source = byName.get(inputsOf(layer)[0] as string);
-        if (source?.class_name === "UpSampling2D" && valueFor.get(source.name) === undefined) {
-          // The rewrite: the upsample was deferred into this conv (see the UpSampling2D case).
-          const s = (source.config.size as number[])[0] as number;
-          const low = lowResUpsampleConv(kernel.values, bias, kernel.shape, s);
-          const lowSource = valueFor.get(inputsOf(source)[0] as string) as string;
-          macs +=
-            conv(layer, lowSource, low.kernel, low.bias, low.shape, `${out}/lowres`) *
-            (res / s) ** 2;
-          node("DepthToSpace", [`${out}/lowres`], out, [int("blocksize", s), str("mode", "DCR")]);
-        } else {
-          macs +=
-            conv(layer, sources[0] as string, kernel.values, bias, kernel.shape, out) * res * res;
-        }
-        valueFor.set(layer.name, out);
-        break;
-      }
+        return input;
+      case "Conv2D":
+        return this.conv2d(layer, sources, res);
       case "Activation":
         if (layer.config.activation !== "relu")
           throw new Error(`${layer.name}: activation ${String(layer.config.activation)}`);
-        valueFor.set(layer.name, node("Relu", sources, out));
-        break;
+        return g.node("Relu", sources, out);
       case "Concatenate": {
         const axis = layer.config.axis as number;
         if (axis !== -1 && axis !== 3) throw new Error(`${layer.name}: concat on axis ${axis}`);
-        valueFor.set(layer.name, node("Concat", sources, out, [int("axis", 1)]));
-        break;
+        return g.node("Concat", sources, out, [int("axis", 1)]);
       }
       case "Add":
-        valueFor.set(layer.name, node(sources.length === 2 ? "Add" : "Sum", sources, out));
-        break;
+        return g.node(sources.length === 2 ? "Add" : "Sum", sources, out);
       case "MultiplyBeta":
-        valueFor.set(
-          layer.name,
-          node("Mul", [sources[0] as string, scalar(`${out}/beta`, MULTIPLY_BETA)], out),
-        );
-        break;
-      case "UpSampling2D": {
-        const size = layer.config.size as number[];
-        const s = size[0] as number;
-        if (size[1] !== s || layer.config.interpolation !== "nearest")
-          throw new Error(`${layer.name}: only square nearest upsampling is mapped`);
-        resolution.set(layer.name, res * s);
-        const next = consumers.get(layer.name) ?? [];
-        const only = next.length === 1 ? next[0] : undefined;
-        const kernel = only?.class_name === "Conv2D" ? only.config.kernel_size : undefined;
-        const rewritable =
-          Array.isArray(kernel) &&
-          kernel[0] === 3 &&
-          kernel[1] === 3 &&
-          only?.config.padding === "same" &&
-          s >= 2;
-        // Deferred: the consuming conv runs at low resolution (no value for this layer).
-        if (rewritable) break;
-        const scales = floatTensor(`${out}/scales`, [4], new Float32Array([1, 1, s, s]));
-        valueFor.set(
-          layer.name,
-          node("Resize", [sources[0] as string, "", scales], out, [
-            str("mode", "nearest"),
-            str("coordinate_transformation_mode", "asymmetric"),
-            str("nearest_mode", "floor"),
-          ]),
-        );
-        break;
-      }
+        return g.node("Mul", [sources[0] as string, g.scalar(`${out}/beta`, MULTIPLY_BETA)], out);
+      case "UpSampling2D":
+        return this.upsample(layer, sources, res);
       default:
         if (/^PixelShuffle\dx$/.test(layer.class_name)) {
           const s = Number(/\d/.exec(layer.class_name)?.[0]);
-          resolution.set(layer.name, res * s);
-          valueFor.set(
-            layer.name,
-            node("DepthToSpace", sources, out, [int("blocksize", s), str("mode", "DCR")]),
-          );
-          break;
+          this.resolution.set(layer.name, res * s);
+          return g.depthToSpace(sources[0] as string, out, s);
         }
         throw new Error(`${layer.name}: no ONNX mapping for layer ${layer.class_name}`);
     }
   }
-  const outputs = files.modelTopology.model_config.config.output_layers;
-  if (outputs.length !== 1) throw new Error("the model must have exactly one output");
-  let last = valueFor.get(outputs[0]?.[0] as string) as string;
-  if (unit) last = node("Mul", [last, scalar("from_unit", 255)], "out_255");
-  last = node("Clip", [last, scalar("min", 0), scalar("max", 255)], "clipped");
-  node("Transpose", [last], OUTPUT_NAME, [ints("perm", [0, 2, 3, 1])]);
 
-  const valueInfo = (name: string, dims: (string | number)[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: {
-          dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })),
-        },
+  private conv2d(layer: KerasLayer, sources: string[], res: number): string {
+    const out = layer.name;
+    const kernel = this.weights.get(`${layer.name}/kernel`);
+    const bias = layer.config.use_bias
+      ? this.weights.get(`${layer.name}/bias`).values
+      : new Float32Array(kernel.shape[3] as number);
+    const source = this.byName.get(inputsOf(layer)[0] as string);
+    if (source?.class_name === "UpSampling2D" && this.valueFor.get(source.name) === undefined) {
+      // The rewrite: the upsample was deferred into this conv (see upsample).
+      const s = (source.config.size as number[])[0] as number;
+      const low = lowResUpsampleConv(kernel.values, bias, kernel.shape, s);
+      const lowSource = this.valueOf(inputsOf(source)[0] as string);
+      this.macs += this.graph.conv(layer, lowSource, low, `${out}/lowres`) * (res / s) ** 2;
+      return this.graph.depthToSpace(`${out}/lowres`, out, s);
+    }
+    const full = { kernel: kernel.values, bias, shape: kernel.shape };
+    this.macs += this.graph.conv(layer, sources[0] as string, full, out) * res * res;
+    return out;
+  }
+
+  private upsample(layer: KerasLayer, sources: string[], res: number): string | undefined {
+    const out = layer.name;
+    const size = layer.config.size as number[];
+    const s = size[0] as number;
+    if (size[1] !== s || layer.config.interpolation !== "nearest")
+      throw new Error(`${layer.name}: only square nearest upsampling is mapped`);
+    this.resolution.set(layer.name, res * s);
+    const next = this.consumers.get(layer.name) ?? [];
+    const only = next.length === 1 ? next[0] : undefined;
+    const kernel = only?.class_name === "Conv2D" ? only.config.kernel_size : undefined;
+    const rewritable =
+      Array.isArray(kernel) &&
+      kernel[0] === 3 &&
+      kernel[1] === 3 &&
+      only?.config.padding === "same" &&
+      s >= 2;
+    // Deferred: the consuming conv runs at low resolution (no value for this layer).
+    if (rewritable) return undefined;
+    const scales = this.graph.floatTensor(`${out}/scales`, [4], new Float32Array([1, 1, s, s]));
+    return this.graph.node("Resize", [sources[0] as string, "", scales], out, [
+      str("mode", "nearest"),
+      str("coordinate_transformation_mode", "asymmetric"),
+      str("nearest_mode", "floor"),
+    ]);
+  }
+}
+
+const inputsOf = (layer: KerasLayer) => (layer.inbound_nodes[0] ?? []).map((n) => n[0]);
+
+const valueInfo = (name: string, dims: (string | number)[]) => ({
+  name,
+  type: {
+    tensorType: {
+      elemType: onnx.TensorProto.DataType.FLOAT,
+      shape: {
+        dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })),
       },
     },
-  });
+  },
+});
+
+/** Builds the ONNX model's bytes for one generator and scale. */
+export function buildOnnxModel(files: LayersModelFiles): { bytes: Uint8Array; info: GraphInfo } {
+  const layers = files.modelTopology.model_config.config.layers;
+  const mapper = new LayerMapper(files, layers);
+  const g = mapper.graph;
+  const unit = UNIT_RANGE.has(files.generator);
+  let input = g.node("Transpose", [INPUT_NAME], "nchw", [ints("perm", [0, 3, 1, 2])]);
+  if (unit) input = g.node("Mul", [input, g.scalar("to_unit", 1 / 255)], "nchw_unit");
+  for (const layer of layers) mapper.map(layer, input);
+
+  const outputs = files.modelTopology.model_config.config.output_layers;
+  if (outputs.length !== 1) throw new Error("the model must have exactly one output");
+  let last = mapper.valueOf(outputs[0]?.[0] as string);
+  if (unit) last = g.node("Mul", [last, g.scalar("from_unit", 255)], "out_255");
+  last = g.node("Clip", [last, g.scalar("min", 0), g.scalar("max", 255)], "clipped");
+  g.node("Transpose", [last], OUTPUT_NAME, [ints("perm", [0, 2, 3, 1])]);
+
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: "artai-model",
@@ -320,14 +351,14 @@ export function buildOnnxModel(files: LayersModelFiles): { bytes: Uint8Array; in
     opsetImport: [{ domain: "", version: 17 }],
     graph: {
       name: `${files.generator}-x${files.scale}`,
-      node: nodes,
-      initializer: initializers,
+      node: g.nodes,
+      initializer: g.initializers,
       input: [valueInfo(INPUT_NAME, [1, "height", "width", 3])],
       output: [valueInfo(OUTPUT_NAME, [1, "out_height", "out_width", 3])],
     },
   });
   return {
     bytes: onnx.ModelProto.encode(model).finish(),
-    info: { macsPerInputPixel: macs },
+    info: { macsPerInputPixel: mapper.macs },
   };
 }
