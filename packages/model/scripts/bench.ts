@@ -87,48 +87,45 @@ function passSize(side: number, aspect: number): { width: number; height: number
   return { width: lw + 8, height: lh + 8, scale };
 }
 
-async function main() {
-  const loadStart = loadavg()[0] ?? 0;
-  const meta = await sharp(photo).metadata();
-  const aspect = (meta.height ?? 1) / (meta.width ?? 1);
-  const peak = cpuPeak();
-  const lines: string[] = [];
-  const print = (line = "") => {
-    console.log(line);
-    lines.push(line);
+type Print = (line?: string) => void;
+interface Timings {
+  wallMs: number;
+  modelMs: number;
+  decodeMs: number;
+  encodeMs: number;
+}
+
+/** One request to the model server's /invocations, timed by the client. */
+function invoker(url: string): (body: Buffer, attributes: string) => Promise<Timings> {
+  return async (body, attributes) => {
+    const started = performance.now();
+    const response = await fetch(`${url}/invocations`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
+    });
+    const json = (await response.json()) as { timings: Omit<Timings, "wallMs"> };
+    if (response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(json)}`);
+    return { wallMs: performance.now() - started, ...json.timings };
   };
-  const loads: number[] = [];
-  const sampleLoad = setInterval(() => loads.push(loadavg()[0] ?? 0), 5000);
-  print(
-    `Measured by \`pnpm --filter @artai/model bench\` on ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}); CPU peak: ${peak.how}. The machine was shared with other work: 1-min load average ${loadStart.toFixed(2)} at the start.`,
-  );
+}
 
-  if (stylesOnly) {
-    const server = await startServerProcess();
-    const invoke: Invoke = async (body, attributes) => {
-      const started = performance.now();
-      const response = await fetch(`${server.url}/invocations`, {
-        method: "POST",
-        body,
-        headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
-      });
-      const json = (await response.json()) as { timings: { modelMs: number } };
-      if (response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(json)}`);
-      return { wallMs: performance.now() - started, modelMs: json.timings.modelMs };
-    };
-    const inputs: Record<number, Buffer> = {};
-    for (const side of [512, 1024])
-      inputs[side] = await sharp(photo).resize(side, side, { fit: "inside" }).png().toBuffer();
-    try {
-      await styleTable(invoke, inputs, print);
-    } finally {
-      clearInterval(sampleLoad);
-      await server.stop();
-    }
-    return;
-  }
+/** The photo, fitted inside a square of each side (sharp's default kernel, lanczos3). */
+async function photoAt(sides: number[]): Promise<Record<number, Buffer>> {
+  const inputs: Record<number, Buffer> = {};
+  for (const side of sides)
+    inputs[side] = await sharp(photo).resize(side, side, { fit: "inside" }).png().toBuffer();
+  return inputs;
+}
 
-  // 1. One generator pass, each runtime in turn within every round.
+const time = async (f: () => Promise<unknown>) => {
+  const s = performance.now();
+  await f();
+  return performance.now() - s;
+};
+
+/** 1. One generator pass, each runtime in turn within every round. */
+async function passTable(print: Print, aspect: number, peakGflops: number) {
   print();
   print(
     "One generator pass on the padded input of a 512 px photo (x3) and of a 1024 px photo (x4); median of interleaved rounds; GFLOP/s from the graph's multiply-accumulates (2 FLOP each) over the wall time:",
@@ -161,11 +158,6 @@ async function main() {
       two: [] as number[],
       pair: [] as number[],
     };
-    const time = async (f: () => Promise<unknown>) => {
-      const s = performance.now();
-      await f();
-      return performance.now() - s;
-    };
     await one.predict?.(rgb, width, height);
     await two.predict?.(rgb, width, height);
     await pair.run(width, height, 2);
@@ -185,104 +177,117 @@ async function main() {
     const gflop = (2 * (one.macsPerInputPixel ?? 0) * width * height) / 1e9;
     const best = Math.min(median(t.one), median(t.two), median(t.pair));
     print(
-      `| ${name} x${scale} | ${width}×${height} (${gflop.toFixed(1)} GFLOP) | ${tfjs ? ms(median(t.tfjs)) : "not run"} | ${ms(median(t.one))} | ${ms(median(t.two))} | ${ms(median(t.pair))} | ${(gflop / (best / 1000)).toFixed(0)} | ${((100 * gflop) / (best / 1000) / peak.gflops).toFixed(0)} % |`,
+      `| ${name} x${scale} | ${width}×${height} (${gflop.toFixed(1)} GFLOP) | ${tfjs ? ms(median(t.tfjs)) : "not run"} | ${ms(median(t.one))} | ${ms(median(t.two))} | ${ms(median(t.pair))} | ${(gflop / (best / 1000)).toFixed(0)} | ${((100 * gflop) / (best / 1000) / peakGflops).toFixed(0)} % |`,
     );
     await Promise.all([one.dispose?.(), two.dispose?.(), pair.close(), tfjs?.dispose?.()]);
   }
+}
 
-  // 2. The server, as in the container.
+/** 2. Time per variation through the server, requests of 1 variation. */
+async function variationTable(invoke: Invoke, inputs: Record<number, Buffer>, print: Print) {
   const config = resolveThreads(cores);
-  const server = await startServerProcess();
-  const invoke = async (body: Buffer, attributes: string) => {
-    const started = performance.now();
-    const response = await fetch(`${server.url}/invocations`, {
-      method: "POST",
-      body,
-      headers: { "content-type": "image/png", "x-amzn-sagemaker-custom-attributes": attributes },
-    });
-    const json = (await response.json()) as {
-      timings: { modelMs: number; decodeMs: number; encodeMs: number };
-    };
-    if (response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(json)}`);
-    return { wallMs: performance.now() - started, ...json.timings };
-  };
-  const inputs: Record<number, Buffer> = {};
-  for (const side of [256, 512, 1024])
-    inputs[side] = await sharp(photo)
-      .resize(side, side, { fit: "inside", kernel: "lanczos3" })
-      .png()
-      .toBuffer();
-  try {
-    print();
-    print(
-      `The model server (child process as in the container: ${config.workers} worker × ${config.threads} ONNX Runtime threads; subtle → ${GENERATOR_FOR.subtle[3]}, strong → ${GENERATOR_FOR.strong[3]} at x3 and ${GENERATOR_FOR.strong[4]} at x4). Time per variation, requests of 1 variation (wall = the client's whole request; model = the worker's perturbation + generator + detail layer):`,
-    );
-    print();
-    print("| long side | strength | wall median | model median |");
-    print("| --- | --- | --- | --- |");
-    for (const side of [256, 512, 1024]) {
-      for (const strength of ["subtle", "strong"]) {
-        const reps = quick ? 2 : side === 1024 ? 5 : 10;
-        const input = inputs[side] as Buffer;
-        await invoke(input, `variations=1;strength=${strength};seed=999`);
-        const runs = [];
-        for (let i = 0; i < reps; i++)
-          runs.push(await invoke(input, `variations=1;strength=${strength};seed=${i}`));
-        print(
-          `| ${side} px | ${strength} | ${ms(median(runs.map((r) => r.wallMs)))} | ${ms(median(runs.map((r) => r.modelMs)))} |`,
-        );
-      }
+  print();
+  print(
+    `The model server (child process as in the container: ${config.workers} worker × ${config.threads} ONNX Runtime threads; subtle → ${GENERATOR_FOR.subtle[3]}, strong → ${GENERATOR_FOR.strong[3]} at x3 and ${GENERATOR_FOR.strong[4]} at x4). Time per variation, requests of 1 variation (wall = the client's whole request; model = the worker's perturbation + generator + detail layer):`,
+  );
+  print();
+  print("| long side | strength | wall median | model median |");
+  print("| --- | --- | --- | --- |");
+  for (const side of [256, 512, 1024]) {
+    for (const strength of ["subtle", "strong"]) {
+      const reps = quick ? 2 : side === 1024 ? 5 : 10;
+      const input = inputs[side] as Buffer;
+      await invoke(input, `variations=1;strength=${strength};seed=999`);
+      const runs = [];
+      for (let i = 0; i < reps; i++)
+        runs.push(await invoke(input, `variations=1;strength=${strength};seed=${i}`));
+      print(
+        `| ${side} px | ${strength} | ${ms(median(runs.map((r) => r.wallMs)))} | ${ms(median(runs.map((r) => r.modelMs)))} |`,
+      );
     }
-    await styleTable(invoke, inputs, print);
+  }
+}
 
-    // A job (4 variations at 512 px) against the bare ONNX compute of the same 4 passes, and 8
-    // jobs at once against the bare throughput, in alternating turns.
-    const { width, height, scale } = passSize(512, aspect);
-    const bare = await startBareOnnx({
-      generator: GENERATOR_FOR.subtle[scale as 3 | 4],
-      scale,
-      sessions: cores,
-      threads: 1,
-    });
-    await bare.run(width, height, cores);
-    const job: number[] = [];
-    const bareJob: number[] = [];
-    const crowd: number[] = [];
-    const bareCrowd: number[] = [];
-    const rounds = quick ? 1 : 3;
-    let seed = 100;
-    const runJob = () =>
-      invoke(inputs[512] as Buffer, `variations=4;strength=subtle;seed=${seed++}`);
-    await runJob();
-    for (let r = 0; r < rounds; r++) {
-      for (let i = 0; i < 3; i++) {
-        if ((r + i) % 2 === 0) {
-          job.push((await runJob()).wallMs);
-          bareJob.push(await bare.run(width, height, 4));
-        } else {
-          bareJob.push(await bare.run(width, height, 4));
-          job.push((await runJob()).wallMs);
-        }
+/**
+ * 3. A job (4 variations at 512 px) against the bare ONNX compute of the same 4 passes, and 8
+ * jobs at once against the bare throughput, in alternating turns.
+ */
+async function jobFigures(invoke: Invoke, photo512: Buffer, aspect: number, print: Print) {
+  const { width, height, scale } = passSize(512, aspect);
+  const bare = await startBareOnnx({
+    generator: GENERATOR_FOR.subtle[scale as 3 | 4],
+    scale,
+    sessions: cores,
+    threads: 1,
+  });
+  await bare.run(width, height, cores);
+  const job: number[] = [];
+  const bareJob: number[] = [];
+  const crowd: number[] = [];
+  const bareCrowd: number[] = [];
+  const rounds = quick ? 1 : 3;
+  let seed = 100;
+  const runJob = () => invoke(photo512, `variations=4;strength=subtle;seed=${seed++}`);
+  await runJob();
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < 3; i++) {
+      if ((r + i) % 2 === 0) {
+        job.push((await runJob()).wallMs);
+        bareJob.push(await bare.run(width, height, 4));
+      } else {
+        bareJob.push(await bare.run(width, height, 4));
+        job.push((await runJob()).wallMs);
       }
-      const s = performance.now();
-      await Promise.all(Array.from({ length: 8 }, runJob));
-      crowd.push(performance.now() - s);
-      bareCrowd.push(await bare.run(width, height, 32));
     }
-    await bare.close();
-    const jobMs = median(job);
-    const bareMs = median(bareJob);
-    const crowdMs = median(crowd);
-    const bareCrowdMs = median(bareCrowd);
-    print();
+    crowd.push(await time(() => Promise.all(Array.from({ length: 8 }, runJob))));
+    bareCrowd.push(await bare.run(width, height, 32));
+  }
+  await bare.close();
+  const jobMs = median(job);
+  const bareMs = median(bareJob);
+  const crowdMs = median(crowd);
+  const bareCrowdMs = median(bareCrowd);
+  print();
+  print(
+    `A job: 4 subtle variations of the 512 px photo, one request (decode, 4 × perturb + generator + detail, WebP encodes) **${ms(jobMs)}** (rounds: ${job.map((x) => x.toFixed(0)).join(", ")}) against the bare ONNX compute of the same 4 passes (${width}×${height}, ${cores} single-threaded sessions at once, the fastest way to run 4) **${ms(bareMs)}**: **${(jobMs / bareMs).toFixed(2)}×**.`,
+  );
+  print(
+    `8 such jobs at once: ${ms(crowdMs)}, ${((8 * 1000) / crowdMs).toFixed(2)} jobs/s, against ${((8 * 1000) / bareCrowdMs).toFixed(2)} jobs/s of bare ONNX compute (32 passes in ${ms(bareCrowdMs)}): **${(bareCrowdMs / crowdMs).toFixed(2)}×** the bare throughput.`,
+  );
+}
+
+async function main() {
+  const loadStart = loadavg()[0] ?? 0;
+  const meta = await sharp(photo).metadata();
+  const aspect = (meta.height ?? 1) / (meta.width ?? 1);
+  const peak = cpuPeak();
+  const lines: string[] = [];
+  const print = (line = "") => {
+    console.log(line);
+    lines.push(line);
+  };
+  const loads: number[] = [];
+  const sampleLoad = setInterval(() => loads.push(loadavg()[0] ?? 0), 5000);
+  print(
+    `Measured by \`pnpm --filter @artai/model bench\` on ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}); CPU peak: ${peak.how}. The machine was shared with other work: 1-min load average ${loadStart.toFixed(2)} at the start.`,
+  );
+  if (!stylesOnly) await passTable(print, aspect, peak.gflops);
+
+  // The server, as in the container.
+  const server = await startServerProcess();
+  const invoke = invoker(server.url);
+  try {
+    if (stylesOnly) {
+      await styleTable(invoke, await photoAt([512, 1024]), print);
+      return;
+    }
+    const inputs = await photoAt([256, 512, 1024]);
+    await variationTable(invoke, inputs, print);
+    await styleTable(invoke, inputs, print);
+    await jobFigures(invoke, inputs[512] as Buffer, aspect, print);
+    const { workers } = resolveThreads(cores);
     print(
-      `A job: 4 subtle variations of the 512 px photo, one request (decode, 4 × perturb + generator + detail, WebP encodes) **${ms(jobMs)}** (rounds: ${job.map((x) => x.toFixed(0)).join(", ")}) against the bare ONNX compute of the same 4 passes (${width}×${height}, ${cores} single-threaded sessions at once, the fastest way to run 4) **${ms(bareMs)}**: **${(jobMs / bareMs).toFixed(2)}×**.`,
-    );
-    print(
-      `8 such jobs at once: ${ms(crowdMs)}, ${((8 * 1000) / crowdMs).toFixed(2)} jobs/s, against ${((8 * 1000) / bareCrowdMs).toFixed(2)} jobs/s of bare ONNX compute (32 passes in ${ms(bareCrowdMs)}): **${(bareCrowdMs / crowdMs).toFixed(2)}×** the bare throughput.`,
-    );
-    print(
-      `Peak RSS of the server process (main thread + ${config.workers} worker, with the sessions of every generator and scale in use): **${server.peakRssMiB().toFixed(0)} MiB**.`,
+      `Peak RSS of the server process (main thread + ${workers} worker, with the sessions of every generator and scale in use): **${server.peakRssMiB().toFixed(0)} MiB**.`,
     );
     clearInterval(sampleLoad);
     print(

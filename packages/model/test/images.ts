@@ -3,6 +3,7 @@
  * the server process, which Vitest shares). They have structure on several scales, so a variation
  * can be compared with its input.
  */
+import { crc32 } from "node:zlib";
 import sharp from "sharp";
 import { expect } from "vitest";
 import { z } from "zod";
@@ -53,6 +54,19 @@ export function scene(options: SceneOptions) {
 export const png = (o: SceneOptions) => scene(o).png().toBuffer();
 export const jpeg = (o: SceneOptions) => scene(o).jpeg({ quality: 90 }).toBuffer();
 export const webp = (o: SceneOptions) => scene(o).webp({ quality: 90 }).toBuffer();
+
+/**
+ * A one-pixel scene PNG whose header is rewritten to claim width x height (its IHDR chunk's
+ * width, height and CRC; the data stays one pixel), for the checks made before decoding.
+ */
+export async function pngClaiming(width: number, height: number): Promise<Buffer> {
+  const bytes = await png({ width: 1, height: 1 });
+  // After the 8-byte signature: the IHDR's length (4), type (4), then width and height.
+  bytes.writeUInt32BE(width, 16);
+  bytes.writeUInt32BE(height, 20);
+  bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29);
+  return bytes;
+}
 
 /** The response contract, checked strictly. */
 export const InvocationSchema = z

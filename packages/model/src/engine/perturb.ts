@@ -6,7 +6,7 @@
 
 import { Rng } from "./random.ts";
 import type { Grade } from "./recipe.ts";
-import { clamp, resize } from "./sample.ts";
+import { clamp, resize, shrink } from "./sample.ts";
 
 /** An interleaved RGB image with values in 0..255, and an optional alpha plane (0..255). */
 export interface LowRes {
@@ -32,6 +32,14 @@ const wy = new Float32Array(4);
 const cols = new Int32Array(4);
 const rows = new Int32Array(4);
 
+/** The four taps around v on an axis of `size` samples, clamped to its edges, and their weights. */
+function taps(v: number, size: number, index: Int32Array, weights: Float32Array): void {
+  const vc = clamp(v, 0, size - 1);
+  const v0 = Math.floor(vc);
+  cubicWeights(vc - v0, weights);
+  for (let i = 0; i < 4; i++) index[i] = clamp(v0 - 1 + i, 0, size - 1);
+}
+
 /** Bicubic (Catmull-Rom) sample with clamped edges: keeps more detail than bilinear. */
 function sampleBicubic(
   src: Float32Array,
@@ -43,16 +51,8 @@ function sampleBicubic(
   out: Float32Array,
   outOffset: number,
 ): void {
-  const xc = clamp(x, 0, width - 1);
-  const yc = clamp(y, 0, height - 1);
-  const x0 = Math.floor(xc);
-  const y0 = Math.floor(yc);
-  cubicWeights(xc - x0, wx);
-  cubicWeights(yc - y0, wy);
-  for (let i = 0; i < 4; i++) {
-    cols[i] = clamp(x0 - 1 + i, 0, width - 1);
-    rows[i] = clamp(y0 - 1 + i, 0, height - 1) * width;
-  }
+  taps(x, width, cols, wx);
+  taps(y, height, rows, wy);
   const w0 = wx[0] as number;
   const w1 = wx[1] as number;
   const w2 = wx[2] as number;
@@ -64,7 +64,7 @@ function sampleBicubic(
   for (let c = 0; c < channels; c++) {
     let acc = 0;
     for (let j = 0; j < 4; j++) {
-      const row = rows[j] as number;
+      const row = (rows[j] as number) * width;
       let line = 0;
       line += (src[(row + c0) * channels + c] as number) * w0;
       line += (src[(row + c1) * channels + c] as number) * w1;
@@ -235,27 +235,8 @@ export function redetail(image: LowRes, factor: number): LowRes {
   const { width, height } = image;
   const sw = Math.max(1, Math.round(width / factor));
   const sh = Math.max(1, Math.round(height / factor));
-  const small = new Float32Array(sw * sh * 3);
-  const counts = new Float32Array(sw * sh);
-  for (let y = 0; y < height; y++) {
-    const sy = Math.min(sh - 1, Math.floor((y * sh) / height));
-    for (let x = 0; x < width; x++) {
-      const sx = Math.min(sw - 1, Math.floor((x * sw) / width));
-      const s = sy * sw + sx;
-      const p = (y * width + x) * 3;
-      small[s * 3] = (small[s * 3] as number) + (image.rgb[p] as number);
-      small[s * 3 + 1] = (small[s * 3 + 1] as number) + (image.rgb[p + 1] as number);
-      small[s * 3 + 2] = (small[s * 3 + 2] as number) + (image.rgb[p + 2] as number);
-      counts[s] = (counts[s] as number) + 1;
-    }
-  }
-  for (let s = 0; s < sw * sh; s++) {
-    const c = counts[s] as number;
-    small[s * 3] = (small[s * 3] as number) / c;
-    small[s * 3 + 1] = (small[s * 3 + 1] as number) / c;
-    small[s * 3 + 2] = (small[s * 3 + 2] as number) / c;
-  }
-  return { ...image, rgb: resize(small, sw, sh, 3, width, height) };
+  const small = shrink(image.rgb, { w: width, h: height, channels: 3, W: sw, H: sh });
+  return { ...image, rgb: resize(small, { w: sw, h: sh, channels: 3, W: width, H: height }) };
 }
 
 /** Applies a colour grade in place. */

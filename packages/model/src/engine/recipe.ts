@@ -99,33 +99,18 @@ const LOOKS: Record<string, LookGrade> = {
 
 export const LOOK_NAMES = Object.keys(LOOKS);
 
-interface StrengthProfile {
-  /** Fraction of each look's offsets that is applied. */
-  intensity: number;
-  warp: [number, number];
-  warpCells: [number, number];
-  redetail: [number, number];
-  grain: [number, number];
-  detail: [number, number];
-}
+/** Fraction of each look's offsets that is applied at each strength. */
+const INTENSITY: Record<Strength, number> = { subtle: 0.4, strong: 1 };
 
-const PROFILES: Record<Strength, StrengthProfile> = {
-  subtle: {
-    intensity: 0.4,
-    warp: [0.003, 0.006],
-    warpCells: [3, 4],
-    redetail: [1, 1.02],
-    grain: [0.5, 1],
-    detail: [0.55, 0.7],
-  },
-  strong: {
-    intensity: 1,
-    warp: [0.012, 0.02],
-    warpCells: [3, 5],
-    redetail: [1.04, 1.12],
-    grain: [1, 2],
-    detail: [0.15, 0.3],
-  },
+type Ranged = "warp" | "warpCells" | "redetail" | "grain" | "detail";
+
+/** The range each seeded parameter of a recipe is drawn from, at each strength. */
+const RANGES: Record<Ranged, Record<Strength, [number, number]>> = {
+  warp: { subtle: [0.003, 0.006], strong: [0.012, 0.02] },
+  warpCells: { subtle: [3, 4], strong: [3, 5] },
+  redetail: { subtle: [1, 1.02], strong: [1.04, 1.12] },
+  grain: { subtle: [0.5, 1], strong: [1, 2] },
+  detail: { subtle: [0.55, 0.7], strong: [0.15, 0.3] },
 };
 
 const NEUTRAL: Grade = {
@@ -153,9 +138,9 @@ export function makeRecipe(seed: number, index: number, strength: Strength): Rec
   const look = looks[index % looks.length] as string;
   const own = variationSeed(seed, index);
   const rng = new Rng(own);
-  const profile = PROFILES[strength];
+  const range = (key: Ranged) => RANGES[key][strength];
   const target = LOOKS[look] ?? {};
-  const k = profile.intensity;
+  const k = INTENSITY[strength];
   const jitter = () => rng.range(0.75, 1.25);
   const offset = (
     key: "temperature" | "tint" | "exposure" | "hue" | "fade" | "light" | "vignette",
@@ -181,16 +166,17 @@ export function makeRecipe(seed: number, index: number, strength: Strength): Rec
     lightAngle: rng.range(0, 360),
     vignette: offset("vignette"),
   };
+  const [fewestCells, mostCells] = range("warpCells");
   return {
     seed: own,
     strength,
     look,
-    warp: rng.range(...profile.warp),
-    warpCells: Math.floor(rng.range(profile.warpCells[0], profile.warpCells[1] + 1)),
-    redetail: rng.range(...profile.redetail),
-    grain: rng.range(...profile.grain),
+    warp: rng.range(...range("warp")),
+    warpCells: Math.floor(rng.range(fewestCells, mostCells + 1)),
+    redetail: rng.range(...range("redetail")),
+    grain: rng.range(...range("grain")),
     grade,
-    detail: rng.range(...profile.detail),
+    detail: rng.range(...range("detail")),
   };
 }
 

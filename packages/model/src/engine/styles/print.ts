@@ -4,61 +4,25 @@
  * variation draws its ink set (process CMYK or a set of spot inks as a risograph would use). The
  * generator restores the printed sheet, so the dots' edges and the ink's grain are its own.
  */
-import { blur, clamp, clampRgb, noise, smoothstep } from "./raster.ts";
+import { blur, clamp, clampRgb, hex, noise, smoothstep } from "./raster.ts";
 import type { ArtStyle, StyleContext } from "./style.ts";
 
 type Rgb = [number, number, number];
-interface InkSet {
-  name: string;
-  /** The ink printed for the cyan, magenta, yellow and key separations. */
-  inks: [Rgb, Rgb, Rgb, Rgb];
-}
 
-const INK_SETS: InkSet[] = [
-  {
-    name: "process",
-    inks: [
-      [0, 158, 224],
-      [230, 0, 126],
-      [255, 236, 0],
-      [30, 30, 36],
-    ],
-  },
-  {
-    name: "riso-blue-pink",
-    inks: [
-      [0, 120, 191],
-      [255, 72, 176],
-      [255, 232, 0],
-      [40, 40, 60],
-    ],
-  },
-  {
-    name: "riso-teal-red",
-    inks: [
-      [0, 131, 138],
-      [255, 72, 72],
-      [255, 181, 0],
-      [44, 36, 60],
-    ],
-  },
-  {
-    name: "riso-violet-orange",
-    inks: [
-      [80, 92, 200],
-      [255, 108, 47],
-      [255, 224, 80],
-      [34, 30, 50],
-    ],
-  },
-];
+/** Each set's inks for the cyan, magenta, yellow and key separations. */
+const INK_SETS = [
+  { name: "process", inks: ["#009ee0", "#e6007e", "#ffec00", "#1e1e24"] },
+  { name: "riso-blue-pink", inks: ["#0078bf", "#ff48b0", "#ffe800", "#28283c"] },
+  { name: "riso-teal-red", inks: ["#00838a", "#ff4848", "#ffb500", "#2c243c"] },
+  { name: "riso-violet-orange", inks: ["#505cc8", "#ff6c2f", "#ffe050", "#221e32"] },
+].map((set) => ({ name: set.name, inks: set.inks.map(hex) }));
 
 export const print: ArtStyle = {
   id: "print",
   name: "Screen print",
   description: "Flat posterised inks in halftone dots, slightly out of register.",
   async render({ input, rng, generator, w, h, u, strong }: StyleContext) {
-    const set = INK_SETS[Math.floor(rng.range(0, INK_SETS.length))] as InkSet;
+    const set = INK_SETS[Math.floor(rng.range(0, INK_SETS.length))] as (typeof INK_SETS)[number];
     const cell = (strong ? 6 : 4.6) * u * rng.range(0.9, 1.15);
     const levels = strong ? 3 : 5;
     const turn = rng.range(0, Math.PI / 6);
@@ -68,7 +32,7 @@ export const print: ArtStyle = {
       rng.range(-register, register),
       rng.range(-register, register),
     ]);
-    const paper: Rgb = [246, 241, 228];
+    const paper = hex("#f6f1e4");
 
     // Separations: CMYK, each posterised into flat steps.
     const smooth = blur(input.rgb, w, h, 3, 0.9 * u);

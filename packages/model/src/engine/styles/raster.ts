@@ -4,9 +4,9 @@
  * milliseconds and stay exactly reproducible; nothing here ever touches a full-size image.
  */
 import type { Rng } from "../random.ts";
-import { clamp, resize, sample, warp } from "../sample.ts";
+import { clamp, resize, sample, shrink, warp } from "../sample.ts";
 
-export { clamp, resize, sample };
+export { clamp, resize, sample, shrink };
 export const smoothstep = (a: number, b: number, v: number) => {
   const t = clamp((v - a) / (b - a), 0, 1);
   return t * t * (3 - 2 * t);
@@ -190,39 +190,18 @@ export function displace(
   );
 }
 
-/** Box-averages interleaved data down to (W, H) (each output pixel the mean of its footprint). */
-export function shrink(
-  data: Float32Array,
-  w: number,
-  h: number,
-  channels: number,
-  W: number,
-  H: number,
-): Float32Array {
-  const out = new Float32Array(W * H * channels);
-  const counts = new Float32Array(W * H);
-  for (let y = 0; y < h; y++) {
-    const Y = Math.min(H - 1, Math.floor((y * H) / h));
-    for (let x = 0; x < w; x++) {
-      const X = Math.min(W - 1, Math.floor((x * W) / w));
-      const q = Y * W + X;
-      counts[q] = (counts[q] as number) + 1;
-      for (let k = 0; k < channels; k++)
-        out[q * channels + k] =
-          (out[q * channels + k] as number) + (data[(y * w + x) * channels + k] as number);
-    }
-  }
-  for (let q = 0; q < W * H; q++)
-    for (let k = 0; k < channels; k++)
-      out[q * channels + k] = (out[q * channels + k] as number) / (counts[q] as number);
-  return out;
-}
-
 /** Linear interpolation between two RGB triples. */
 export const mix = (a: readonly number[], b: readonly number[], t: number): number[] => [
   (a[0] as number) + ((b[0] as number) - (a[0] as number)) * t,
   (a[1] as number) + ((b[1] as number) - (a[1] as number)) * t,
   (a[2] as number) + ((b[2] as number) - (a[2] as number)) * t,
+];
+
+/** The RGB triple of a "#rrggbb" colour. */
+export const hex = (code: string): [number, number, number] => [
+  Number.parseInt(code.slice(1, 3), 16),
+  Number.parseInt(code.slice(3, 5), 16),
+  Number.parseInt(code.slice(5, 7), 16),
 ];
 
 /** Clamps every value of interleaved RGB to 0..255 in place and returns it. */

@@ -10,6 +10,7 @@ import {
   clamp,
   clampRgb,
   displace,
+  hex,
   luma,
   noise,
   resize,
@@ -18,12 +19,7 @@ import {
 } from "./raster.ts";
 import type { ArtStyle, StyleContext } from "./style.ts";
 
-const PAPERS: [number, number, number][] = [
-  [250, 247, 238],
-  [248, 244, 232],
-  [246, 246, 242],
-  [250, 245, 236],
-];
+const PAPERS = ["#faf7ee", "#f8f4e8", "#f6f6f2", "#faf5ec"].map(hex);
 
 export const watercolour: ArtStyle = {
   id: "watercolour",
@@ -34,8 +30,10 @@ export const watercolour: ArtStyle = {
     const factor = (strong ? 3 : 2) * rng.range(0.9, 1.15);
     const tw = Math.max(2, Math.round(w / factor));
     const th = Math.max(2, Math.round(h / factor));
-    const dreamt = await generator.run(shrink(input.rgb, w, h, 3, tw, th), tw, th);
-    let base = resize(dreamt, tw * generator.scale, th * generator.scale, 3, w, h);
+    const thumbnail = shrink(input.rgb, { w, h, channels: 3, W: tw, H: th });
+    const dreamt = await generator.run(thumbnail, tw, th);
+    const [dw, dh] = [tw * generator.scale, th * generator.scale];
+    let base = resize(dreamt, { w: dw, h: dh, channels: 3, W: w, H: h });
 
     // 2. Hand-made wobble at the washes' edges; colour soft as wet paint.
     const wobble = (strong ? 2.2 : 1.5) * u;
