@@ -127,4 +127,27 @@ describe("local S3: versioning through @aws-sdk/client-s3", () => {
     const left = await client.send(new ListObjectVersionsCommand({ Bucket: "paged" }));
     expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
   });
+  it("a delete of a key never written succeeds, and leaves a delete marker in a versioned bucket", async () => {
+    const { client } = s3;
+    await createVersionedBucket("never-written");
+    const marker = await client.send(
+      new DeleteObjectCommand({ Bucket: "never-written", Key: "nothing-here" }),
+    );
+    expect(marker.DeleteMarker).toBe(true);
+    expect(marker.VersionId).toBeTruthy();
+    const many = await client.send(
+      new DeleteObjectsCommand({
+        Bucket: "never-written",
+        Delete: { Objects: [{ Key: "nor-here" }] },
+      }),
+    );
+    expect(many.Errors ?? []).toEqual([]);
+    expect(many.Deleted?.[0]?.DeleteMarker).toBe(true);
+    const listed = await client.send(new ListObjectVersionsCommand({ Bucket: "never-written" }));
+    expect((listed.DeleteMarkers ?? []).map((m) => m.Key).sort()).toEqual([
+      "nor-here",
+      "nothing-here",
+    ]);
+    expect(listed.Versions ?? []).toEqual([]);
+  });
 });

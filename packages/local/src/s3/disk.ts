@@ -119,7 +119,14 @@ export class StoreDisk {
     return this.placeBlob(to, key, temp);
   }
 
+  /**
+   * A key's first record may be a delete marker, with no blob placed before it: a simple DELETE
+   * of a key never written still succeeds and, in a versioned bucket, leaves a marker
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html,
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
+   */
   async writeRecord(bucket: string, record: KeyRecord) {
+    await this.makeKeyDir(bucket, record.key);
     await this.writeJson(join(this.keyDir(bucket, record.key), "index.json"), record);
   }
 
