@@ -2,9 +2,9 @@
  * Part 3, the API: autocannon (in its own process, so the load generator does not share the API's
  * event loop) against `POST /api/jobs` and `GET /api/jobs/{id}` on loopback.
  */
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { runProcess } from "./children.ts";
 import { type CpuShare, profileCpu } from "./profile.ts";
 import { summarize } from "./stats.ts";
 import type { Trace } from "./trace.ts";
@@ -79,24 +79,12 @@ async function load(input: {
   for (const [k, v] of Object.entries(input.headers)) args.push("-H", `${k}=${v}`);
   if (input.body) args.push("-b", input.body);
   args.push(input.url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on("exit", (code) => {
-      try {
-        resolve(JSON.parse(out) as AutocannonJson);
-      } catch {
-        reject(new Error(`autocannon exited ${code}: ${err.slice(-1000)}`));
-      }
-    });
-  });
+  const { code, stdout, stderr } = await runProcess(process.execPath, args);
+  try {
+    return JSON.parse(stdout) as AutocannonJson;
+  } catch {
+    throw new Error(`autocannon exited ${code}: ${stderr.slice(-1000)}`);
+  }
 }
 
 async function measured(

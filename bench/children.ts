@@ -5,14 +5,21 @@ import type { ChildMode, ChildReply, ChildRequest } from "./model-child.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 
-export function runNode(
-  script: string,
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end and collects what it wrote (it reads nothing). */
+export function runProcess(
+  command: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-      cwd: options.cwd ?? BENCH_DIR,
+    const child = spawn(command, args, {
+      cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -26,6 +33,18 @@ export function runNode(
     });
     child.on("error", reject);
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs a TypeScript script in its own Node process (through tsx), from the bench's folder. */
+export function runNode(
+  script: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ProcessResult> {
+  return runProcess(process.execPath, ["--import", "tsx", script, ...args], {
+    ...options,
+    cwd: options.cwd ?? BENCH_DIR,
   });
 }
 

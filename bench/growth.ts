@@ -4,7 +4,7 @@
  */
 import { type Breakdown, type JobContext, type JobSample, runJob } from "./jobs.ts";
 import { type Photo, photoOfMegapixels } from "./photos.ts";
-import { type Budget, summarize } from "./stats.ts";
+import { type Sampling, summarize } from "./stats.ts";
 
 export interface GrowthPoint {
   x: number;
@@ -37,15 +37,14 @@ function point(x: number, label: string, photo: Photo, jobs: JobSample[]): Growt
   };
 }
 
-export async function benchGrowth(input: {
-  ctx: JobContext;
-  photo512: Photo;
-  megapixels: number[];
-  sizeVariations: number;
-  reps: { min: number; max: number };
-  budget: Budget;
-  progress: (line: string) => void;
-}): Promise<GrowthResults> {
+export async function benchGrowth(
+  input: Sampling & {
+    ctx: JobContext;
+    photo512: Photo;
+    megapixels: number[];
+    sizeVariations: number;
+  },
+): Promise<GrowthResults> {
   const { ctx, progress } = input;
   // Rounds over all sizes (and then all counts) rather than all repetitions of one at a time, so a
   // change in the machine's load is spread over every point instead of landing on one.

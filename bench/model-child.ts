@@ -11,9 +11,10 @@
  *   same weights), `session.run` and nothing else. One pass runs on one session with an intra-op
  *   thread per core; several passes on one single-threaded session per core (worker threads),
  *   the faster way to run many. Either way the fastest this machine runs the graph.
- * - `engine`: the model-only time of a job: the model package's own worker (one thread, as one
- *   request gets in the container) on the input its server would decode, with no HTTP, WebP
- *   encoding, queue, storage or database around it.
+ * - `engine`: the model-only time of a job: the model package's own worker pool, sized as the
+ *   container sizes it by default (`resolveThreads`: one worker per 2 cores, 2 intra-op threads
+ *   each, so 1 worker × 2 threads on 2 cores; docs/model.md, "Cores and memory"), on the input its
+ *   server would decode, with no HTTP, WebP encoding, queue, storage or database around it.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -144,10 +145,10 @@ async function bareOnnx(): Promise<Sampler> {
 }
 
 async function engine(): Promise<Sampler> {
-  // The model package's own worker pool with one worker: its generator, perturbation and detail
-  // layer exactly as the container runs them, minus HTTP and the WebP encodes.
+  // The model package's own worker pool, with the container's default workers and threads: its
+  // generator, perturbation and detail layer exactly as the container runs them, minus HTTP and
+  // the WebP encodes.
   const t0 = performance.now();
-  // As in the container (its default workers and threads).
   const { workers, threads } = resolveThreads(availableParallelism());
   const pool = new WorkerPool({
     workers,

@@ -10,11 +10,11 @@ import { cpuPeak } from "@artai/model/reference/cpu-peak";
 import { startModelChild } from "./children.ts";
 import { makePhoto } from "./photos.ts";
 import {
-  type Budget,
   type CpuSplit,
   coresUsed,
   cpuSplit,
   peakRssBytes,
+  type Sampling,
   type Summary,
   summarize,
 } from "./stats.ts";
@@ -105,17 +105,15 @@ export async function invoke(modelUrl: string, bytes: Buffer, variations: number
   return { ms, timings: body.timings as Timings };
 }
 
-export async function benchModel(input: {
-  modelUrl: string;
-  modelPid: number;
-  workers: number;
-  threads: number;
-  dir: string;
-  /** Samples per size: at least `min`, up to `max` while the budget lasts. */
-  reps: { min: number; max: number };
-  budget: Budget;
-  progress: (line: string) => void;
-}): Promise<ModelResults> {
+export async function benchModel(
+  input: Sampling & {
+    modelUrl: string;
+    modelPid: number;
+    workers: number;
+    threads: number;
+    dir: string;
+  },
+): Promise<ModelResults> {
   const { modelUrl, progress } = input;
   const sizes = [256, 512, 1024];
   const photos = new Map<number, Buffer>();

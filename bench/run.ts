@@ -114,7 +114,11 @@ const progress = (line: string) => process.stdout.write(`[bench ${stamp()}] ${li
 
 // `--from`: redraw the charts and rewrite the report from a results.json already taken.
 if (args.from) {
-  const results = JSON.parse(readFileSync(args.from, "utf8")) as Results;
+  // JSON writes a figure that could not be measured (NaN) as null; read it back as NaN, which the
+  // report prints as "–" (no field of Results is null otherwise).
+  const results = JSON.parse(readFileSync(args.from, "utf8"), (_key, value) =>
+    value === null ? Number.NaN : value,
+  ) as Results;
   const target = join(assetsDir, "results.json");
   if (resolve(args.from) !== resolve(target)) writeFileSync(target, readFileSync(args.from));
   await publish(results);

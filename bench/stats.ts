@@ -97,6 +97,14 @@ export class Budget {
   }
 }
 
+/** How a budgeted part of the bench samples its points, and where it says how far it got. */
+export interface Sampling {
+  /** Samples per point: at least `min`, up to `max` while the budget lasts. */
+  reps: { min: number; max: number };
+  budget: Budget;
+  progress: (line: string) => void;
+}
+
 /** Busy and total CPU time of the whole machine so far, in seconds, from /proc/stat (Linux). */
 function machineCpu(): { busy: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";

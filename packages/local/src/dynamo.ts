@@ -7,6 +7,9 @@
  * DynamoDB's `AccessDeniedException` to what the caller may not do; the rest it passes on.
  * dynalite itself checks only that a signature is present.
  */
+// dynalite ships no types: its declaration travels with this file to every package that
+// type-checks it through `@artai/local/stack`.
+/// <reference path="./dynalite.d.ts" />
 import {
   createServer,
   type IncomingMessage,

@@ -12,28 +12,16 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { FUNCTIONS } from "@artai/core/contract";
-import { createApiGateway } from "./api-gateway.ts";
-import { startDynamo } from "./dynamo.ts";
-import { EDGE_READ_TIMEOUT_MS } from "./edge.ts";
-import { LOCAL_ACCOUNT, LocalIam } from "./iam/index.ts";
-import { startModel } from "./model.ts";
-import { startOps } from "./ops/index.ts";
-import { startLocalS3 } from "./s3/index.ts";
-import { startSageMakerRuntime } from "./sagemaker.ts";
-import { stackBuckets } from "./stack/buckets.ts";
-import { functionEnv, operatorEnv } from "./stack/environment.ts";
-import { startDirectApi, startFront } from "./stack/front.ts";
-import {
-  createLambdas,
-  functionsOf,
-  scheduleSweeper,
-  workerEventSource,
-} from "./stack/functions.ts";
-import { CREDENTIALS, NAMES, REGION, REPO_ROOT, RESOURCE_ARNS } from "./stack/names.ts";
+import { LocalIam } from "./iam/index.ts";
+import { stackEnv } from "./stack/environment.ts";
+import { openApi, startFront, startSite } from "./stack/front.ts";
+import { createLambdas, startFunctions } from "./stack/functions.ts";
+import { launchModel } from "./stack/model.ts";
+import { REPO_ROOT, RESOURCE_ARNS } from "./stack/names.ts";
+import { startOpsAndSageMaker } from "./stack/ops.ts";
 import { startQueues } from "./stack/queues.ts";
-import type { Stack, StackOptions } from "./stack/types.ts";
-import { startWeb } from "./web.ts";
+import { startStackDynamo, startStackS3 } from "./stack/storage.ts";
+import type { Closers, Stack, StackContext, StackOptions } from "./stack/types.ts";
 
 export {
   CREDENTIALS,
@@ -51,196 +39,84 @@ const defaultLog = (component: string, line: string) => {
   for (const l of line.split("\n")) console.log(`[${component}] ${l}`);
 };
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const log = options.log ?? defaultLog;
+/** The context every step is given, and the close that runs its closers last in, first out. */
+function stackContext(options: StackOptions) {
   const dataDir = resolve(
     options.dataDir ?? process.env.ARTAI_DATA_DIR ?? join(REPO_ROOT, ".artai"),
   );
   mkdirSync(join(dataDir, "queue"), { recursive: true });
-  const host = options.host ?? "127.0.0.1";
-  const closers: (() => Promise<void>)[] = [];
+  const closers: Closers = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => {});
     closers.length = 0;
   };
-
   const iam = new LocalIam(RESOURCE_ARNS);
-  const iamFor = { credentials: iam.credentials(), authorize: iam.authorize };
+  const host = options.host ?? "127.0.0.1";
+  const ctx: StackContext = {
+    options,
+    dataDir,
+    host,
+    iam,
+    log: options.log ?? defaultLog,
+    closers,
+  };
+  return { ctx, close };
+}
 
+/** Starts the stack in the steps below, each in a file of `stack/`; a failed step closes the rest. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const { ctx, close } = stackContext(options);
   try {
     // 1. The functions' threads load the SDK while the servers start (stack/functions.ts).
-    const lambdas = createLambdas();
-    closers.push(async () => {
-      await Promise.all(Object.values(lambdas).map((l) => l.close()));
-    });
-
+    const lambdas = createLambdas(ctx);
     // 2. The front first, so the site's origin is known to CORS and the cookie (stack/front.ts).
-    const front = await startFront(options.port ?? Number(process.env.PORT ?? 3000), host);
-    closers.push(front.close);
-    const sitePort = front.port;
-    const url = `http://localhost:${sitePort}`;
-
-    const dynamoOptions = {
-      path: join(dataDir, "dynamo"),
-      tableName: NAMES.table,
-      region: REGION,
-      credentials: CREDENTIALS,
-      host,
-      iam: { ...iamFor, accountId: LOCAL_ACCOUNT },
-    };
-    let dynamo = await startDynamo(dynamoOptions);
-    const dynamoPort = Number(new URL(dynamo.url).port);
-    closers.push(() => dynamo.close());
-
-    // The jobs queue, its dead-letter queue and the SQS API (stack/queues.ts).
-    const { jobs, dlq, sqsApi } = await startQueues(dataDir, host, iamFor, closers);
-
-    let model: { url: string; stop(): Promise<void> } | undefined;
-    let modelPort: number | undefined;
-    const launchModel = async () => {
-      if (options.modelUrl) {
-        model = { url: options.modelUrl, stop: async () => {} };
-        return;
-      }
-      const started = await startModel({
-        port: modelPort,
-        env: options.modelEnv,
-        log: (line) => log("model", line),
-      });
-      modelPort = Number(new URL(started.url).port);
-      model = started;
-    };
-    // The model container starts while the rest of the stack does.
-    const modelStarted = launchModel();
-    modelStarted.catch(() => {});
-    const ops = await startOps({
-      dataDir,
-      region: REGION,
-      accountId: "000000000000",
-      stage: "local",
-      host,
-      siteUrl: url,
-      modelUrl: () => model?.url,
-      endpointName: NAMES.endpoint,
-      options: options.ops,
-      log,
-    });
-    closers.push(ops.close);
-    closers.push(async () => {
-      await modelStarted.catch(() => {});
-      await model?.stop();
-    });
-    const sagemaker = await startSageMakerRuntime({
-      endpointName: NAMES.endpoint,
-      modelUrl: ops.endpoints.model,
-      host,
-    });
-    closers.push(sagemaker.close);
-
-    // 3. The buckets, from one table (stack/buckets.ts).
-    const s3Options: Parameters<typeof startLocalS3>[0] = {
-      dataDir: join(dataDir, "s3"),
-      host,
-      region: REGION,
-      credentials: iam.credentials(),
-      authorize: iam.authorize,
-      buckets: stackBuckets([url, `http://127.0.0.1:${sitePort}`]),
-      onEvent: (event) => {
-        jobs.send(JSON.stringify(event));
-      },
-    };
-    let s3 = await startLocalS3(s3Options);
-    closers.push(() => s3.close());
-
+    const front = await startFront(options.port ?? Number(process.env.PORT ?? 3000), ctx.host);
+    ctx.closers.push(front.close);
+    const url = `http://localhost:${front.port}`;
+    // 3. The model container, in parallel with the rest (stack/model.ts).
+    const model = launchModel(ctx);
+    // 4. The table and the queues (stack/storage.ts, stack/queues.ts).
+    const dynamo = await startStackDynamo(ctx);
+    const { jobs, dlq, sqsApi } = await startQueues(ctx);
+    // 5. Operations and the SageMaker front (stack/ops.ts).
+    const { ops, sagemaker } = await startOpsAndSageMaker(ctx, url, model);
+    // 6. The buckets, from one table of names, CORS and notifications (stack/buckets.ts).
+    const s3 = await startStackS3(ctx, [url, `http://127.0.0.1:${front.port}`], jobs);
+    // 7. Links and environment (stack/environment.ts).
     const edgeSecret = randomBytes(24).toString("base64url");
-    // 4. Links and environment (stack/environment.ts).
-    const env = operatorEnv(
-      {
-        s3: s3.url,
-        dynamodb: dynamo.url,
-        sqs: sqsApi.url,
-        sagemaker: sagemaker.url,
-        queueUrl: (name) => sqsApi.queueUrl(name),
-      },
-      edgeSecret,
-    );
-    Object.assign(env, ops.env({ deadLetterQueueUrl: sqsApi.queueUrl(NAMES.dlq) }));
-    // The operator's environment, for tests that call core in this process.
-    Object.assign(process.env, env);
-
-    await Promise.all(FUNCTIONS.map((fn) => lambdas[fn].start(functionEnv(env, fn))));
-    await modelStarted;
-    const modelUrl = model?.url ?? "";
-    const functions = functionsOf(lambdas);
-    ops.connectBreaker((event) => functions.breaker.invoke(event));
-
-    const eventSource = workerEventSource({ iam, queue: jobs, functions, log });
-    if (options.worker !== false) eventSource.start();
-    closers.push(() => eventSource.stop());
-
-    const sweepEvery = options.sweepIntervalMs ?? 60_000;
-    if (sweepEvery > 0) closers.push(scheduleSweeper(functions, sweepEvery, log));
-
-    let web: Awaited<ReturnType<typeof startWeb>> | undefined;
-    const webMode = options.web ?? "dev";
-    if (webMode !== "none") {
-      web = await startWeb({
-        mode: webMode,
-        log: (line) => log("web", line),
-        // Presigned links point at the local S3; the site's CSP must allow exactly that origin.
-        env: { ARTAI_STORAGE_ORIGIN: new URL(s3.url).origin },
-      });
-      closers.push(() => web?.stop() ?? Promise.resolve());
-    }
-
-    const gateway = createApiGateway({
-      handler: (event) => functions.api.invoke(event),
-      onRequest: ops.onRequest,
+    const endpoints = {
+      s3: s3.url,
+      dynamodb: dynamo.url,
+      sqs: sqsApi.url,
+      sagemaker: sagemaker.url,
+    };
+    const queueUrl = (name: string) => sqsApi.queueUrl(name);
+    const env = stackEnv({ ...endpoints, queueUrl }, ops, edgeSecret);
+    // 8. The functions with their own keys and links, then what invokes them (stack/functions.ts).
+    const { functions, eventSource } = await startFunctions(ctx, {
+      lambdas,
+      env,
+      jobs,
+      ops,
+      model,
     });
-    // 5. The front opens: `/api/*` to the API as CloudFront does, the rest to the web app.
-    front.open({
-      gateway,
-      edgeSecret,
-      edgeReadTimeoutMs: options.edgeReadTimeoutMs ?? EDGE_READ_TIMEOUT_MS,
-      web,
-      log,
-    });
-    // 6. The direct API, like `execute-api`: the same API, reached without the edge.
-    const direct = await startDirectApi(gateway, host, log);
-    closers.push(direct.close);
-
+    // 9. Next.js, then the front opens and the direct API starts (stack/front.ts).
+    const web = await startSite(ctx, s3.url);
+    const direct = await openApi(ctx, front, { functions, ops, edgeSecret, web });
     return {
       url,
-      dataDir,
-      endpoints: {
-        s3: s3.url,
-        dynamodb: dynamo.url,
-        sqs: sqsApi.url,
-        sagemaker: sagemaker.url,
-        model: modelUrl,
-        web: web?.url,
-        api: direct.url,
-      },
+      dataDir: ctx.dataDir,
+      endpoints: { ...endpoints, model: model.url() ?? "", web: web?.url, api: direct.url },
       queues: { jobs, dlq },
       eventSource,
       ops,
       modelEndpoint: sagemaker,
       env,
       functions,
-      iam,
-      stopModel: async () => model?.stop(),
-      startModel: launchModel,
-      restart: async (component, downMs = 0) => {
-        if (component === "dynamodb") {
-          await dynamo.close();
-          await new Promise((r) => setTimeout(r, downMs));
-          dynamo = await startDynamo({ ...dynamoOptions, port: dynamoPort });
-        } else {
-          await s3.close();
-          await new Promise((r) => setTimeout(r, downMs));
-          s3 = await startLocalS3({ ...s3Options, port: s3.port });
-        }
-      },
+      iam: ctx.iam,
+      stopModel: model.stop,
+      startModel: model.start,
+      restart: (component, downMs = 0) => (component === "dynamodb" ? dynamo : s3).restart(downMs),
       close,
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { type Stack, type StackOptions, startStack } from "../src/stack.ts";
 
 export const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `artai-${name}-`));
@@ -36,4 +37,46 @@ export function quietStack(name: string, options: StackOptions = {}): Promise<St
  */
 export function modellessStack(name: string, options: StackOptions = {}): Promise<Stack> {
   return quietStack(name, { worker: false, modelUrl: "http://127.0.0.1:9", ...options });
+}
+
+/** Where an SDK client reaches a server started by `serverForSuite`. */
+export interface ClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * For the suite it is called in: starts a local server before the tests and an SDK client on its
+ * endpoint (`us-east-1`, a test key the server does not check), then destroys the client and
+ * closes the server after them.
+ */
+export function serverForSuite<
+  S extends { url: string; close(): Promise<void> },
+  C extends { destroy(): void },
+>(start: () => Promise<S>, connect: (config: ClientConfig) => C) {
+  let server: S | undefined;
+  let client: C | undefined;
+  beforeAll(async () => {
+    server = await start();
+    client = connect({
+      endpoint: server.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "ARTAITEST", secretAccessKey: "artai-test" },
+    });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await server?.close();
+  });
+  return {
+    get server(): S {
+      if (!server) throw new Error("the server starts in beforeAll");
+      return server;
+    },
+    get client(): C {
+      if (!client) throw new Error("the client is made in beforeAll");
+      return client;
+    },
+  };
 }

@@ -79,6 +79,23 @@ async function outcome(call: Promise<unknown>): Promise<string> {
   }
 }
 
+/**
+ * Sends each row's request through the client in turn and expects its outcome: the error (name
+ * and status) or "allowed".
+ */
+async function expectOutcomes(
+  client: S3Client | DynamoDBClient | SQSClient,
+  rows: [request: object, expected: string | RegExp][],
+) {
+  const sender = client as unknown as { send(request: object): Promise<unknown> };
+  for (const [request, expected] of rows) {
+    const got = await outcome(sender.send(request));
+    const what = request.constructor.name;
+    if (typeof expected === "string") expect(got, what).toBe(expected);
+    else expect(got, what).toMatch(expected);
+  }
+}
+
 const queueUrl = (name: string) => `${stack.endpoints.sqs}/000000000000/${name}`;
 const policy = JSON.stringify({
   Version: "2012-10-17",
@@ -119,43 +136,28 @@ describe("each function runs with its own credentials and links", () => {
 
 describe("S3 answers 403 AccessDenied to what the table does not allow", () => {
   it("the worker may not change a bucket policy, delete an upload or write to Uploads", async () => {
-    const worker = s3(as("worker"));
-    expect(
-      await outcome(
-        worker.send(new PutBucketPolicyCommand({ Bucket: NAMES.uploads, Policy: policy })),
-      ),
-    ).toBe("AccessDenied 403");
-    expect(
-      await outcome(
-        worker.send(new DeleteObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/x/input" })),
-      ),
-    ).toBe("AccessDenied 403");
-    expect(
-      await outcome(
-        worker.send(
-          new PutObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/x/input", Body: "x" }),
-        ),
-      ),
-    ).toBe("AccessDenied 403");
-    // What its code does is allowed: write a variation, read an upload (a missing one is 404).
-    expect(
-      await outcome(
-        worker.send(
-          new PutObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/x/0.webp", Body: "x" }),
-        ),
-      ),
-    ).toBe("allowed");
-    expect(
-      await outcome(
-        worker.send(new GetObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/none/input" })),
-      ),
-    ).toBe("NoSuchKey 404");
-    // …but not read the variations back: nothing in the worker's code does.
-    expect(
-      await outcome(
-        worker.send(new GetObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/x/0.webp" })),
-      ),
-    ).toBe("AccessDenied 403");
+    await expectOutcomes(s3(as("worker")), [
+      [new PutBucketPolicyCommand({ Bucket: NAMES.uploads, Policy: policy }), "AccessDenied 403"],
+      [
+        new DeleteObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/x/input" }),
+        "AccessDenied 403",
+      ],
+      [
+        new PutObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/x/input", Body: "x" }),
+        "AccessDenied 403",
+      ],
+      // What its code does is allowed: write a variation, read an upload (a missing one is 404).
+      [
+        new PutObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/x/0.webp", Body: "x" }),
+        "allowed",
+      ],
+      [new GetObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/none/input" }), "NoSuchKey 404"],
+      // …but not read the variations back: nothing in the worker's code does.
+      [
+        new GetObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/x/0.webp" }),
+        "AccessDenied 403",
+      ],
+    ]);
   });
 
   it("answers in S3's XML error shape", async () => {
@@ -189,17 +191,11 @@ describe("S3 answers 403 AccessDenied to what the table does not allow", () => {
   });
 
   it("the sweeper sees a missing upload as 404, because the table gives it s3:ListBucket", async () => {
-    const sweeper = s3(as("sweeper"));
-    expect(
-      await outcome(
-        sweeper.send(new HeadObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/none/input" })),
-      ),
-    ).toBe("NotFound 404");
-    expect(
-      await outcome(
-        sweeper.send(new HeadObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/none/0.webp" })),
-      ),
-    ).toMatch(/ 403$/); // a HEAD's error has no body, only its status
+    await expectOutcomes(s3(as("sweeper")), [
+      [new HeadObjectCommand({ Bucket: NAMES.uploads, Key: "uploads/none/input" }), "NotFound 404"],
+      // A HEAD's error has no body, only its status.
+      [new HeadObjectCommand({ Bucket: NAMES.outputs, Key: "outputs/none/0.webp" }), / 403$/],
+    ]);
   });
 });
 
@@ -229,17 +225,15 @@ describe("without s3:ListBucket, S3 hides which keys exist", () => {
       });
     const missing = { Bucket: "artai-iam", Key: "missing" };
     try {
-      // A HEAD's error has no body, only its status.
-      expect(await outcome(client(reader).send(new HeadObjectCommand(missing)))).toMatch(/ 403$/);
-      expect(await outcome(client(reader).send(new GetObjectCommand(missing)))).toBe(
-        "AccessDenied 403",
-      );
-      expect(await outcome(client(lister).send(new HeadObjectCommand(missing)))).toBe(
-        "NotFound 404",
-      );
-      expect(await outcome(client(lister).send(new GetObjectCommand(missing)))).toBe(
-        "NoSuchKey 404",
-      );
+      await expectOutcomes(client(reader), [
+        // A HEAD's error has no body, only its status.
+        [new HeadObjectCommand(missing), / 403$/],
+        [new GetObjectCommand(missing), "AccessDenied 403"],
+      ]);
+      await expectOutcomes(client(lister), [
+        [new HeadObjectCommand(missing), "NotFound 404"],
+        [new GetObjectCommand(missing), "NoSuchKey 404"],
+      ]);
     } finally {
       await server.close();
       await rm(dir, { recursive: true, force: true });
@@ -251,56 +245,43 @@ describe("DynamoDB answers AccessDeniedException to what the table does not allo
   const key = { pk: { S: "$artai#name_spend" }, sk: { S: "$breaker_1" } };
 
   it("the api may not delete the table or scan it, but may query an owner's jobs", async () => {
-    const api = dynamo(as("api"));
-    expect(await outcome(api.send(new DeleteTableCommand({ TableName: NAMES.table })))).toBe(
-      "AccessDeniedException 400",
-    );
-    expect(await outcome(api.send(new ScanCommand({ TableName: NAMES.table })))).toBe(
-      "AccessDeniedException 400",
-    );
-    expect(
-      await outcome(
-        api.send(
-          new QueryCommand({
-            TableName: NAMES.table,
-            IndexName: "gsi1",
-            KeyConditionExpression: "gsi1pk = :pk",
-            ExpressionAttributeValues: { ":pk": { S: "nobody" } },
-          }),
-        ),
-      ),
-    ).toBe("allowed");
+    await expectOutcomes(dynamo(as("api")), [
+      [new DeleteTableCommand({ TableName: NAMES.table }), "AccessDeniedException 400"],
+      [new ScanCommand({ TableName: NAMES.table }), "AccessDeniedException 400"],
+      [
+        new QueryCommand({
+          TableName: NAMES.table,
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          ExpressionAttributeValues: { ":pk": { S: "nobody" } },
+        }),
+        "allowed",
+      ],
+    ]);
   });
 
   it("the breaker may update its flag but not read items or query an index", async () => {
-    const breaker = dynamo(as("breaker"));
-    expect(
-      await outcome(breaker.send(new GetItemCommand({ TableName: NAMES.table, Key: key }))),
-    ).toBe("AccessDeniedException 400");
-    expect(
-      await outcome(
-        breaker.send(
-          new QueryCommand({
-            TableName: NAMES.table,
-            IndexName: "gsi2",
-            KeyConditionExpression: "gsi2pk = :pk",
-            ExpressionAttributeValues: { ":pk": { S: "x" } },
-          }),
-        ),
-      ),
-    ).toBe("AccessDeniedException 400");
-    expect(
-      await outcome(
-        breaker.send(
-          new UpdateItemCommand({
-            TableName: NAMES.table,
-            Key: { pk: { S: "iam-test" }, sk: { S: "iam-test" } },
-            UpdateExpression: "SET probe = :v",
-            ExpressionAttributeValues: { ":v": { S: "1" } },
-          }),
-        ),
-      ),
-    ).toBe("allowed");
+    await expectOutcomes(dynamo(as("breaker")), [
+      [new GetItemCommand({ TableName: NAMES.table, Key: key }), "AccessDeniedException 400"],
+      [
+        new QueryCommand({
+          TableName: NAMES.table,
+          IndexName: "gsi2",
+          KeyConditionExpression: "gsi2pk = :pk",
+          ExpressionAttributeValues: { ":pk": { S: "x" } },
+        }),
+        "AccessDeniedException 400",
+      ],
+      [
+        new UpdateItemCommand({
+          TableName: NAMES.table,
+          Key: { pk: { S: "iam-test" }, sk: { S: "iam-test" } },
+          UpdateExpression: "SET probe = :v",
+          ExpressionAttributeValues: { ":v": { S: "1" } },
+        }),
+        "allowed",
+      ],
+    ]);
   });
 
   it("answers in DynamoDB's JSON error shape, naming the action and the table", async () => {
@@ -318,52 +299,42 @@ describe("DynamoDB answers AccessDeniedException to what the table does not allo
 
   it("verifies signatures: a wrong secret is refused", async () => {
     const forged = dynamo({ accessKeyId: as("api").accessKeyId, secretAccessKey: "wrong" });
-    expect(
-      await outcome(forged.send(new GetItemCommand({ TableName: NAMES.table, Key: key }))),
-    ).toBe("InvalidSignatureException 400");
+    await expectOutcomes(forged, [
+      [new GetItemCommand({ TableName: NAMES.table, Key: key }), "InvalidSignatureException 400"],
+    ]);
   });
 });
 
 describe("SQS answers AccessDenied to what the table does not allow", () => {
   it("the api may not delete the queue or send to it, but may read its depth", async () => {
-    const api = sqs(as("api"));
-    expect(
-      await outcome(api.send(new DeleteQueueCommand({ QueueUrl: queueUrl(NAMES.queue) }))),
-    ).toBe("AccessDenied 400");
-    expect(
-      await outcome(
-        api.send(new SendMessageCommand({ QueueUrl: queueUrl(NAMES.queue), MessageBody: "{}" })),
-      ),
-    ).toBe("AccessDenied 400");
-    expect(
-      await outcome(
-        api.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: queueUrl(NAMES.dlq),
-            AttributeNames: ["ApproximateNumberOfMessages"],
-          }),
-        ),
-      ),
-    ).toBe("allowed");
+    await expectOutcomes(sqs(as("api")), [
+      [new DeleteQueueCommand({ QueueUrl: queueUrl(NAMES.queue) }), "AccessDenied 400"],
+      [
+        new SendMessageCommand({ QueueUrl: queueUrl(NAMES.queue), MessageBody: "{}" }),
+        "AccessDenied 400",
+      ],
+      [
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl(NAMES.dlq),
+          AttributeNames: ["ApproximateNumberOfMessages"],
+        }),
+        "allowed",
+      ],
+    ]);
   });
 
   it("the sweeper may re-drive (SendMessage) but not delete messages", async () => {
     const sweeper = sqs(as("sweeper"));
-    expect(
-      await outcome(
-        sweeper.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl(NAMES.queue), ReceiptHandle: "x" }),
-        ),
-      ),
-    ).toBe("AccessDenied 400");
+    await expectOutcomes(sweeper, [
+      [
+        new DeleteMessageCommand({ QueueUrl: queueUrl(NAMES.queue), ReceiptHandle: "x" }),
+        "AccessDenied 400",
+      ],
+    ]);
     stack.queues.jobs.purge();
-    expect(
-      await outcome(
-        sweeper.send(
-          new SendMessageCommand({ QueueUrl: queueUrl(NAMES.queue), MessageBody: "{}" }),
-        ),
-      ),
-    ).toBe("allowed");
+    await expectOutcomes(sweeper, [
+      [new SendMessageCommand({ QueueUrl: queueUrl(NAMES.queue), MessageBody: "{}" }), "allowed"],
+    ]);
     stack.queues.jobs.purge();
   });
 
@@ -373,9 +344,9 @@ describe("SQS answers AccessDenied to what the table does not allow", () => {
       secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? "",
     });
     // Allowed by IAM; the local queue then says it does not implement DeleteQueue.
-    expect(
-      await outcome(admin.send(new DeleteQueueCommand({ QueueUrl: queueUrl(NAMES.queue) }))),
-    ).toMatch(/^UnsupportedOperation/);
+    await expectOutcomes(admin, [
+      [new DeleteQueueCommand({ QueueUrl: queueUrl(NAMES.queue) }), /^UnsupportedOperation/],
+    ]);
   });
 });
 

@@ -7,12 +7,14 @@
 
 import type { JobView } from "@artai/core/contract";
 import * as Edge from "@artai/core/edge";
+import { photo } from "@artai/test-images";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upload } from "../src/client.ts";
 import { NAMES, type Stack } from "../src/stack.ts";
-import { ClientAt, finished, photo, quietStack, s3Client, submit } from "./reliability-helpers.ts";
+import { quietStack } from "./helpers.ts";
+import { ClientAt, finished, s3Client, submit } from "./reliability-helpers.ts";
 
 process.env.ARTAI_LIMIT_CREATES_PER_MINUTE = "20";
 process.env.ARTAI_LIMIT_READS_PER_MINUTE = "40";

@@ -6,15 +6,14 @@
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { SQSEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "../src/client.ts";
+import { describe, expect, it } from "vitest";
 import { toRecord } from "../src/queue/event-source.ts";
 import type { QueueMessage } from "../src/queue/queue.ts";
-import { NAMES, REGION, type Stack } from "../src/stack.ts";
+import { NAMES, REGION } from "../src/stack.ts";
 import {
   finished,
   modelCalls,
-  ownedStack,
+  ownedStackForSuite,
   queueDrained,
   s3Client,
   submit,
@@ -24,23 +23,17 @@ import {
 // Retries come back at once instead of after 10 s (the production backoff base).
 process.env.ARTAI_RETRY_BASE_SECONDS = "0.1";
 
-let stack: Stack;
-let client: Browser;
-let image: Buffer;
-beforeAll(async () => {
-  ({ stack, client, image } = await ownedStack("reliability-delivery"));
-});
-afterAll(async () => stack?.close());
+const owned = ownedStackForSuite("reliability-delivery");
 
 /**
  * Uploads a new job's image while the event source is paused and takes the S3 notification off
  * the queue, so the test decides how (and how often) it is delivered.
  */
 async function uploadHeld(variations = 2): Promise<{ id: string; body: string }> {
-  await stack.eventSource.stop();
-  const id = await submit(client, image, "image/png", { variations });
-  const messages = stack.queues.jobs.receive(10);
-  for (const m of messages) stack.queues.jobs.delete(m.receiptHandle ?? "");
+  await owned.stack.eventSource.stop();
+  const id = await submit(owned.client, owned.image, "image/png", { variations });
+  const messages = owned.stack.queues.jobs.receive(10);
+  for (const m of messages) owned.stack.queues.jobs.delete(m.receiptHandle ?? "");
   const mine = messages.filter((m) => m.body.includes(id));
   expect(mine).toHaveLength(1);
   return { id, body: (mine[0] as QueueMessage).body };
@@ -49,71 +42,71 @@ async function uploadHeld(variations = 2): Promise<{ id: string; body: string }>
 const updatedAt = (job: unknown) => (job as { updatedAt: string }).updatedAt;
 
 const outputVersions = async (id: string) =>
-  (await versions(stack, "outputs", `outputs/${id}/`)).versions;
+  (await versions(owned.stack, "outputs", `outputs/${id}/`)).versions;
 
 describe("6. duplicate and late S3 events", () => {
   it("the same event delivered twice in a row: one model call, one set of outputs", async () => {
     const { id, body } = await uploadHeld();
-    const before = modelCalls(stack);
-    stack.queues.jobs.send(body);
-    stack.eventSource.start();
-    expect((await finished(client, id)).status).toBe("succeeded");
-    await queueDrained(stack);
-    stack.queues.jobs.send(body);
-    await queueDrained(stack);
-    expect(modelCalls(stack) - before).toBe(1);
+    const before = modelCalls(owned.stack);
+    owned.stack.queues.jobs.send(body);
+    owned.stack.eventSource.start();
+    expect((await finished(owned.client, id)).status).toBe("succeeded");
+    await queueDrained(owned.stack);
+    owned.stack.queues.jobs.send(body);
+    await queueDrained(owned.stack);
+    expect(modelCalls(owned.stack) - before).toBe(1);
     expect(await outputVersions(id)).toHaveLength(2);
-    const job = await finished(client, id);
+    const job = await finished(owned.client, id);
     expect(job.variations).toHaveLength(2);
   });
 
   it("three copies of one event at once: one model call, one set of outputs", async () => {
     const { id, body } = await uploadHeld();
-    const before = modelCalls(stack);
-    for (let i = 0; i < 3; i++) stack.queues.jobs.send(body);
-    stack.eventSource.start(); // four pollers: the three copies are in flight together
-    expect((await finished(client, id)).status).toBe("succeeded");
-    await queueDrained(stack);
-    expect(modelCalls(stack) - before).toBe(1);
+    const before = modelCalls(owned.stack);
+    for (let i = 0; i < 3; i++) owned.stack.queues.jobs.send(body);
+    owned.stack.eventSource.start(); // four pollers: the three copies are in flight together
+    expect((await finished(owned.client, id)).status).toBe("succeeded");
+    await queueDrained(owned.stack);
+    expect(modelCalls(owned.stack) - before).toBe(1);
     expect(await outputVersions(id)).toHaveLength(2);
-    expect(stack.queues.dlq.stats().total).toBe(0);
+    expect(owned.stack.queues.dlq.stats().total).toBe(0);
   });
 
   it("an older sequencer for a key already processed changes nothing", async () => {
     const { id, body } = await uploadHeld(1);
-    stack.queues.jobs.send(body);
-    stack.eventSource.start();
-    const done = await finished(client, id);
+    owned.stack.queues.jobs.send(body);
+    owned.stack.eventSource.start();
+    const done = await finished(owned.client, id);
     expect(done.status).toBe("succeeded");
-    await queueDrained(stack);
-    const before = modelCalls(stack);
+    await queueDrained(owned.stack);
+    const before = modelCalls(owned.stack);
     const event = JSON.parse(body) as { Records: { s3: { object: { sequencer: string } } }[] };
     const record = event.Records[0];
     if (!record) throw new Error("no record");
     expect(record.s3.object.sequencer).toMatch(/^[0-9A-F]+$/);
     record.s3.object.sequencer = "0".repeat(record.s3.object.sequencer.length);
-    stack.queues.jobs.send(JSON.stringify(event));
-    await queueDrained(stack);
-    expect(modelCalls(stack)).toBe(before);
+    owned.stack.queues.jobs.send(JSON.stringify(event));
+    await queueDrained(owned.stack);
+    expect(modelCalls(owned.stack)).toBe(before);
     expect(await outputVersions(id)).toHaveLength(1);
-    const after = await finished(client, id);
+    const after = await finished(owned.client, id);
     expect(updatedAt(after)).toBe(updatedAt(done));
   });
 });
 
 describe("7. keys are URL-decoded", () => {
   it("an upload key with spaces, + and non-ASCII arrives encoded and decodes to the exact key; the worker leaves objects it did not hand out alone", async () => {
-    await stack.eventSource.stop();
+    await owned.stack.eventSource.stop();
     const key = "uploads/a photo+1 – Zürich 東京/input";
-    await s3Client(stack).send(
+    await s3Client(owned.stack).send(
       new PutObjectCommand({
         Bucket: NAMES.uploads,
         Key: key,
-        Body: image,
+        Body: owned.image,
         ContentType: "image/png",
       }),
     );
-    const [message] = stack.queues.jobs.list().filter((m) => m.body.includes("uploads/a"));
+    const [message] = owned.stack.queues.jobs.list().filter((m) => m.body.includes("uploads/a"));
     if (!message) throw new Error("no event for the upload");
     const eventKey = (
       JSON.parse(message.body) as { Records: { s3: { object: { key: string } } }[] }
@@ -122,11 +115,11 @@ describe("7. keys are URL-decoded", () => {
     const { decodeEventKey } = await import("@artai/core/storage");
     expect(decodeEventKey(eventKey ?? "")).toBe(key);
 
-    const before = modelCalls(stack);
-    stack.eventSource.start();
-    await queueDrained(stack);
-    expect(modelCalls(stack)).toBe(before);
-    expect(stack.queues.dlq.stats().total).toBe(0);
+    const before = modelCalls(owned.stack);
+    owned.stack.eventSource.start();
+    await queueDrained(owned.stack);
+    expect(modelCalls(owned.stack)).toBe(before);
+    expect(owned.stack.queues.dlq.stats().total).toBe(0);
   });
 
   it("a job's own key, percent-encoded character by character, is decoded and processed", async () => {
@@ -141,9 +134,9 @@ describe("7. keys are URL-decoded", () => {
       .join("");
     expect(encoded).not.toContain(id);
     record.s3.object.key = encoded;
-    stack.queues.jobs.send(JSON.stringify(event));
-    stack.eventSource.start();
-    const job = await finished(client, id);
+    owned.stack.queues.jobs.send(JSON.stringify(event));
+    owned.stack.eventSource.start();
+    const job = await finished(owned.client, id);
     expect(job.status).toBe("succeeded");
     expect(job.variations).toHaveLength(1);
   });
@@ -151,12 +144,12 @@ describe("7. keys are URL-decoded", () => {
 
 describe("8. s3:TestEvent", () => {
   it("is acknowledged with no side effects", async () => {
-    await queueDrained(stack);
-    const before = modelCalls(stack);
+    await queueDrained(owned.stack);
+    const before = modelCalls(owned.stack);
     const jobsBefore = (
-      await client.json<{ jobs: { id: string; updatedAt: string }[] }>("/api/jobs")
+      await owned.client.json<{ jobs: { id: string; updatedAt: string }[] }>("/api/jobs")
     ).body.jobs;
-    stack.queues.jobs.send(
+    owned.stack.queues.jobs.send(
       JSON.stringify({
         Service: "Amazon S3",
         Event: "s3:TestEvent",
@@ -166,11 +159,11 @@ describe("8. s3:TestEvent", () => {
         HostId: "artai-local",
       }),
     );
-    await queueDrained(stack);
-    expect(modelCalls(stack)).toBe(before);
-    expect(stack.queues.dlq.stats().total).toBe(0);
+    await queueDrained(owned.stack);
+    expect(modelCalls(owned.stack)).toBe(before);
+    expect(owned.stack.queues.dlq.stats().total).toBe(0);
     const jobsAfter = (
-      await client.json<{ jobs: { id: string; updatedAt: string }[] }>("/api/jobs")
+      await owned.client.json<{ jobs: { id: string; updatedAt: string }[] }>("/api/jobs")
     ).body.jobs;
     // Image links are signed afresh on every read, so compare what a side effect would change.
     const state = (jobs: { id: string; updatedAt: string; status?: string }[]) =>
@@ -185,36 +178,36 @@ describe("9. partial batch response", () => {
     const { handler } = await import("@artai/functions/worker");
     const arn = `arn:aws:sqs:${REGION}:000000000000:${NAMES.queue}`;
     // Real messages on the real queue, received as the event source mapping would receive them.
-    const good = stack.queues.jobs.send(body);
-    const bad = stack.queues.jobs.send("{ this is not an S3 notification");
-    const test = stack.queues.jobs.send(
+    const good = owned.stack.queues.jobs.send(body);
+    const bad = owned.stack.queues.jobs.send("{ this is not an S3 notification");
+    const test = owned.stack.queues.jobs.send(
       JSON.stringify({ Service: "Amazon S3", Event: "s3:TestEvent" }),
     );
-    const received = stack.queues.jobs.receive(10);
+    const received = owned.stack.queues.jobs.receive(10);
     expect(received.map((m) => m.messageId).sort()).toEqual(
       [good.messageId, bad.messageId, test.messageId].sort(),
     );
     const event: SQSEvent = { Records: received.map((m) => toRecord(m, arn, REGION)) };
-    const before = modelCalls(stack);
+    const before = modelCalls(owned.stack);
 
     const response = await handler(event);
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
-    expect(modelCalls(stack) - before).toBe(1);
-    expect((await finished(client, id)).status).toBe("succeeded");
+    expect(modelCalls(owned.stack) - before).toBe(1);
+    expect((await finished(owned.client, id)).status).toBe("succeeded");
     // The bad record is retried (and, still bad after five deliveries, dead-lettered).
     for (const m of received)
-      if (m.messageId !== bad.messageId) stack.queues.jobs.delete(m.receiptHandle ?? "");
-    stack.eventSource.start();
+      if (m.messageId !== bad.messageId) owned.stack.queues.jobs.delete(m.receiptHandle ?? "");
+    owned.stack.eventSource.start();
     await waitForDeadLetter(bad.messageId);
-    await queueDrained(stack);
-    expect(stack.queues.dlq.list().map((m) => m.messageId)).toEqual([bad.messageId]);
+    await queueDrained(owned.stack);
+    expect(owned.stack.queues.dlq.list().map((m) => m.messageId)).toEqual([bad.messageId]);
   });
 });
 
 async function waitForDeadLetter(messageId: string) {
   const deadline = Date.now() + 30_000;
-  while (!stack.queues.dlq.list().some((m) => m.messageId === messageId)) {
+  while (!owned.stack.queues.dlq.list().some((m) => m.messageId === messageId)) {
     if (Date.now() > deadline) throw new Error("the bad record never reached the DLQ");
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -12,13 +12,11 @@ import type { AddressInfo } from "node:net";
 import { MAX_RECEIVE_COUNT } from "@artai/core/contract";
 import * as Job from "@artai/core/job";
 import * as Pipeline from "@artai/core/pipeline";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "../src/client.ts";
-import type { Stack } from "../src/stack.ts";
+import { describe, expect, it } from "vitest";
 import {
   finished,
   modelCalls,
-  ownedStack,
+  ownedStackForSuite,
   queueDrained,
   submit,
   versions,
@@ -29,20 +27,14 @@ import {
 // (delays are whole seconds, as SQS visibility is: 0, 1, 1, 2, then 4 before the DLQ).
 process.env.ARTAI_RETRY_BASE_SECONDS = "0.25";
 
-let stack: Stack;
-let client: Browser;
-let image: Buffer;
-beforeAll(async () => {
-  ({ stack, client, image } = await ownedStack("reliability-faults", {
-    modelEnv: { ARTAI_MODEL_WORKERS: "1", ARTAI_MODEL_QUEUE: "0" },
-  }));
+const owned = ownedStackForSuite("reliability-faults", {
+  modelEnv: { ARTAI_MODEL_WORKERS: "1", ARTAI_MODEL_QUEUE: "0" },
 });
-afterAll(async () => stack?.close());
 
 const deadLettered = (id: string) =>
   waitFor(
     `job ${id}'s message in the DLQ`,
-    () => stack.queues.dlq.list().find((m) => m.body.includes(`uploads/${id}/input`)),
+    () => owned.stack.queues.dlq.list().find((m) => m.body.includes(`uploads/${id}/input`)),
     40_000,
     200,
   );
@@ -52,13 +44,13 @@ const deadLettered = (id: string) =>
  * DLQ. `calls()` gives the model calls made since the job was submitted.
  */
 async function failsToDeadLetter() {
-  const from = modelCalls(stack);
-  const id = await submit(client, image, "image/png");
-  const job = await finished(client, id, 40_000);
+  const from = modelCalls(owned.stack);
+  const id = await submit(owned.client, owned.image, "image/png");
+  const job = await finished(owned.client, id, 40_000);
   expect(job.status).toBe("failed");
   expect(job.error?.code).toBe("ModelUnavailable");
   await deadLettered(id);
-  return { id, job, calls: () => stack.modelEndpoint.invocations().slice(from) };
+  return { id, job, calls: () => owned.stack.modelEndpoint.invocations().slice(from) };
 }
 
 /** The gaps between this job's deliveries to the model, in seconds. */
@@ -67,10 +59,10 @@ const gaps = (calls: { at: number }[]) =>
 
 describe("10. the model is down, slow or failing", () => {
   it("down: retried with growing backoff, then dead-lettered with the job failed and a reason", async () => {
-    await stack.stopModel();
+    await owned.stack.stopModel();
     const { id, job, calls: made } = await failsToDeadLetter();
     expect(job.error?.message).toMatch(/did not answer/);
-    await queueDrained(stack);
+    await queueDrained(owned.stack);
 
     const calls = made();
     expect(calls).toHaveLength(5); // maxReceiveCount deliveries, each one model call
@@ -80,23 +72,23 @@ describe("10. the model is down, slow or failing", () => {
     expect(waits[3]).toBeGreaterThan(1.5);
     expect(waits[3]).toBeGreaterThan((waits[0] ?? 0) + 1);
     expect(await Job.get(id)).toMatchObject({ status: "failed", attempts: 5 });
-    await stack.startModel();
+    await owned.stack.startModel();
   });
 
   it("slow past its budget: each call times out, then dead-lettered with the job failed", async () => {
     // One real inference takes far longer than 5 ms, so every call overruns the budget.
-    stack.modelEndpoint.setTimeoutMs(5);
+    owned.stack.modelEndpoint.setTimeoutMs(5);
     try {
       const { id, calls: made } = await failsToDeadLetter();
       const calls = made();
       expect(calls).toHaveLength(5);
       expect(calls.every((c) => c.status !== 200)).toBe(true);
-      expect(await versions(stack, "outputs", `outputs/${id}/`)).toEqual({
+      expect(await versions(owned.stack, "outputs", `outputs/${id}/`)).toEqual({
         versions: [],
         deleteMarkers: 0,
       });
     } finally {
-      stack.modelEndpoint.setTimeoutMs(60_000);
+      owned.stack.modelEndpoint.setTimeoutMs(60_000);
     }
   });
 
@@ -114,45 +106,48 @@ describe("10. the model is down, slow or failing", () => {
       });
     });
     await new Promise<void>((r) => injector.listen(0, "127.0.0.1", r));
-    stack.modelEndpoint.setModelUrl(`http://127.0.0.1:${(injector.address() as AddressInfo).port}`);
+    owned.stack.modelEndpoint.setModelUrl(
+      `http://127.0.0.1:${(injector.address() as AddressInfo).port}`,
+    );
     try {
       const calls = (await failsToDeadLetter()).calls();
       expect(calls.map((c) => c.status)).toEqual([500, 500, 500, 500, 500]);
       expect(gaps(calls)[3]).toBeGreaterThan(1.5);
     } finally {
-      stack.modelEndpoint.setModelUrl(undefined);
+      owned.stack.modelEndpoint.setModelUrl(undefined);
       injector.close();
     }
   });
 
   it("503 Busy from an overloaded model: retried with backoff until every job succeeds", async () => {
-    await queueDrained(stack);
+    await queueDrained(owned.stack);
     // Let the model finish the work the previous test abandoned.
     await new Promise((r) => setTimeout(r, 1500));
-    await stack.eventSource.stop();
-    const from = modelCalls(stack);
+    await owned.stack.eventSource.stop();
+    const from = modelCalls(owned.stack);
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push(await submit(client, image, "image/png", { seed: i }));
-    stack.eventSource.start(); // four pollers, one model worker: three calls find it busy
-    const jobs = await Promise.all(ids.map((id) => finished(client, id, 45_000)));
+    for (let i = 0; i < 4; i++)
+      ids.push(await submit(owned.client, owned.image, "image/png", { seed: i }));
+    owned.stack.eventSource.start(); // four pollers, one model worker: three calls find it busy
+    const jobs = await Promise.all(ids.map((id) => finished(owned.client, id, 45_000)));
     expect(jobs.map((j) => j.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
-    const calls = stack.modelEndpoint.invocations().slice(from);
+    const calls = owned.stack.modelEndpoint.invocations().slice(from);
     expect(calls.filter((c) => c.status === 503).length).toBeGreaterThan(0);
     expect(calls.filter((c) => c.status === 200)).toHaveLength(4);
     for (const id of ids) {
-      expect((await versions(stack, "outputs", `outputs/${id}/`)).versions).toHaveLength(1);
+      expect((await versions(owned.stack, "outputs", `outputs/${id}/`)).versions).toHaveLength(1);
     }
-    await queueDrained(stack);
+    await queueDrained(owned.stack);
   });
 
   it("a job stuck in processing past its lease is re-driven by the sweeper, or failed after the last attempt", async () => {
-    await stack.eventSource.stop();
-    const from = modelCalls(stack);
+    await owned.stack.eventSource.stop();
+    const from = modelCalls(owned.stack);
     // Two workers that died mid-job: each received its message (now invisible for the 12-minute
     // visibility timeout) and claimed its job, then vanished.
-    const retry = await submit(client, image, "image/png");
-    const last = await submit(client, image, "image/png");
-    const held = stack.queues.jobs.receive(10);
+    const retry = await submit(owned.client, owned.image, "image/png");
+    const last = await submit(owned.client, owned.image, "image/png");
+    const held = owned.stack.queues.jobs.receive(10);
     expect(held).toHaveLength(2);
     expect(await Job.claim(retry, { leaseMs: Pipeline.LEASE_MS })).toBeDefined();
     for (let attempt = 0; attempt < MAX_RECEIVE_COUNT; attempt++) {
@@ -160,7 +155,7 @@ describe("10. the model is down, slow or failing", () => {
       const claimed = await Job.claim(last, { leaseMs: -1000 });
       expect(claimed).toBeDefined();
     }
-    stack.eventSource.start();
+    owned.stack.eventSource.start();
 
     // Before the lease and its grace have run out, the sweeper leaves both alone…
     expect(await Pipeline.sweep()).toEqual({ expired: 0, redriven: 0, failed: 0 });
@@ -168,31 +163,32 @@ describe("10. the model is down, slow or failing", () => {
     const later = Date.now() + Pipeline.LEASE_MS + Pipeline.SWEEP_GRACE_MS + 1000;
     expect(await Pipeline.sweep(later)).toEqual({ expired: 0, redriven: 1, failed: 1 });
 
-    const redriven = await finished(client, retry);
+    const redriven = await finished(owned.client, retry);
     expect(redriven.status).toBe("succeeded");
-    const failed = await finished(client, last);
+    const failed = await finished(owned.client, last);
     expect(failed.status).toBe("failed");
     expect(failed.error?.code).toBe("ModelUnavailable");
-    expect(modelCalls(stack) - from).toBe(1);
+    expect(modelCalls(owned.stack) - from).toBe(1);
 
     // When the dead workers' messages come back, both jobs are finished: acknowledged, no work.
-    for (const m of held) stack.queues.jobs.changeVisibility(m.receiptHandle ?? "", 0);
-    await queueDrained(stack);
-    expect(modelCalls(stack) - from).toBe(1);
+    for (const m of held) owned.stack.queues.jobs.changeVisibility(m.receiptHandle ?? "", 0);
+    await queueDrained(owned.stack);
+    expect(modelCalls(owned.stack) - from).toBe(1);
   });
 
-  it("an upload whose notification was lost is re-driven by the sweeper; a job whose image never came expires", async () => {
-    await stack.eventSource.stop();
-    const lost = await submit(client, image, "image/png");
-    const never = await client.createJob({
+  it("an upload whose notification was lost is re-driven by the sweeper; a job whose owned.image never came expires", async () => {
+    await owned.stack.eventSource.stop();
+    const lost = await submit(owned.client, owned.image, "image/png");
+    const never = await owned.client.createJob({
       contentType: "image/png",
-      size: image.length,
+      size: owned.image.length,
       variations: 1,
     });
     expect(never.status).toBe(201);
     // The notification for the upload never reaches the worker.
-    for (const m of stack.queues.jobs.receive(10)) stack.queues.jobs.delete(m.receiptHandle ?? "");
-    const from = modelCalls(stack);
+    for (const m of owned.stack.queues.jobs.receive(10))
+      owned.stack.queues.jobs.delete(m.receiptHandle ?? "");
+    const from = modelCalls(owned.stack);
 
     // The sweeper's first run after the upload links (15 minutes) and its grace have run out.
     // (The worker waits until it is done: at that pretended time, a lease taken now would look old.)
@@ -200,13 +196,13 @@ describe("10. the model is down, slow or failing", () => {
     const counts = await Pipeline.sweep(later);
     expect(counts.redriven).toBe(1);
     expect(counts.expired).toBeGreaterThanOrEqual(1);
-    stack.eventSource.start();
+    owned.stack.eventSource.start();
 
-    expect((await finished(client, lost)).status).toBe("succeeded");
-    const expired = await finished(client, never.body.job.id);
+    expect((await finished(owned.client, lost)).status).toBe("succeeded");
+    const expired = await finished(owned.client, never.body.job.id);
     expect(expired.status).toBe("failed");
     expect(expired.error?.code).toBe("UploadExpired");
-    expect(modelCalls(stack) - from).toBe(1);
-    await queueDrained(stack);
+    expect(modelCalls(owned.stack) - from).toBe(1);
+    await queueDrained(owned.stack);
   });
 });

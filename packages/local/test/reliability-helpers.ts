@@ -7,22 +7,41 @@ import { request } from "node:http";
 import type { JobView } from "@artai/core/contract";
 import { photo } from "@artai/test-images";
 import { ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll } from "vitest";
 import { Browser, upload } from "../src/client.ts";
 import { NAMES, REGION, type Stack, type StackOptions } from "../src/stack.ts";
 import { quietStack } from "./helpers.ts";
 
-export { photo, quietStack };
-
 /**
- * A quiet stack, a browser that already owns its cookie (so tests that then create jobs
- * concurrently share one owner), and a small PNG to upload.
+ * For the file it is called in: a quiet stack started before the tests and closed after them, a
+ * browser that already owns its cookie (so tests that then create jobs concurrently share one
+ * owner), and a small PNG to upload.
  */
-export async function ownedStack(name: string, options: StackOptions = {}) {
-  const stack = await quietStack(name, options);
-  const client = new Browser(stack.url);
-  const image = await photo(48, 48, "png");
-  await client.createJob({ contentType: "image/png", size: 1, variations: 1 });
-  return { stack, client, image };
+export function ownedStackForSuite(name: string, options: StackOptions = {}) {
+  let owned: { stack: Stack; client: Browser; image: Buffer } | undefined;
+  beforeAll(async () => {
+    const stack = await quietStack(name, options);
+    const client = new Browser(stack.url);
+    const image = await photo(48, 48, "png");
+    await client.createJob({ contentType: "image/png", size: 1, variations: 1 });
+    owned = { stack, client, image };
+  });
+  afterAll(async () => owned?.stack.close());
+  const get = () => {
+    if (!owned) throw new Error("the stack starts in beforeAll");
+    return owned;
+  };
+  return {
+    get stack() {
+      return get().stack;
+    },
+    get client() {
+      return get().client;
+    },
+    get image() {
+      return get().image;
+    },
+  };
 }
 
 /**

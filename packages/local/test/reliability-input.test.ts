@@ -5,20 +5,19 @@
  */
 
 import type { JobView } from "@artai/core/contract";
-import { gpsTaggedJpeg, pixelBomb } from "@artai/test-images";
+import { gpsTaggedJpeg, photo, pixelBomb } from "@artai/test-images";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, upload } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
 import { NAMES } from "../src/stack.ts";
+import { quietStack } from "./helpers.ts";
 import {
   finished,
   jobOf,
   modelCalls,
-  photo,
   queueDrained,
-  quietStack,
   s3Client,
   submit,
   versions,

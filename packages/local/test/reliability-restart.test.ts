@@ -1,18 +1,16 @@
 import { readFileSync } from "node:fs";
 import * as Pipeline from "@artai/core/pipeline";
-import { PHOTOS } from "@artai/test-images";
+import { PHOTOS, photo } from "@artai/test-images";
 import { afterAll, describe, expect, it } from "vitest";
 import { Browser } from "../src/client.ts";
 import { serveInProcess } from "../src/serve-process.ts";
 import type { Stack } from "../src/stack.ts";
-import { tempDir } from "./helpers.ts";
+import { quietStack, tempDir } from "./helpers.ts";
 import {
   finished,
   jobOf,
   modelCalls,
-  photo,
   queueDrained,
-  quietStack,
   submit,
   versions,
   waitFor,

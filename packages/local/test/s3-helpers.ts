@@ -1,7 +1,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { afterAll, beforeAll } from "vitest";
 import { type LocalS3Options, startLocalS3 } from "../src/s3/index.ts";
 
 export const REGION = "us-east-1";
@@ -41,6 +49,19 @@ export async function startTestS3(buckets: LocalS3Options["buckets"] = [], dataD
 /** A local S3 started by startTestS3. */
 export type TestS3 = Awaited<ReturnType<typeof startTestS3>>;
 
+/**
+ * A test S3 for the enclosing `describe` block: started before its tests, destroyed after them.
+ * The object is filled in by beforeAll, so read it inside tests only.
+ */
+export function useTestS3(buckets: LocalS3Options["buckets"] = []): TestS3 {
+  const s3 = {} as TestS3;
+  beforeAll(async () => {
+    Object.assign(s3, await startTestS3(buckets));
+  });
+  afterAll(() => s3.destroy());
+  return s3;
+}
+
 export function clientFor(
   url: string,
   credentials: { accessKeyId: string; secretAccessKey: string } = CREDENTIALS,
@@ -65,5 +86,55 @@ export async function errorOf(
     status: response.status,
     code: /<Code>([^<]*)<\/Code>/.exec(body)?.[1],
     message: /<Message>([^<]*)<\/Message>/.exec(body)?.[1],
+  };
+}
+
+/** The error a request was refused with; fails the test if it was not refused. */
+export async function rejection(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number } };
+  }
+  throw new Error("expected the request to be refused");
+}
+
+/** PutObject of one body, with any further PutObject fields. */
+export function putObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: PutObjectCommandInput["Body"],
+  extra: Partial<PutObjectCommandInput> = {},
+) {
+  return client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...extra }));
+}
+
+/** DeleteObject: a delete marker (or the "null" version's removal), or one version for good. */
+export function deleteObject(client: S3Client, bucket: string, key: string, versionId?: string) {
+  return client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+}
+
+/** Deletes versions of one key for good, in one DeleteObjects batch. */
+export function purgeVersions(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  versionIds: (string | undefined)[],
+) {
+  return client.send(
+    new DeleteObjectsCommand({
+      Bucket: bucket,
+      Delete: { Objects: versionIds.map((VersionId) => ({ Key: key, VersionId })) },
+    }),
+  );
+}
+
+/** The version ids and the delete-marker ids under a prefix, each newest first. */
+export async function versionsIn(client: S3Client, bucket: string, prefix: string) {
+  const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
+  return {
+    versions: (page.Versions ?? []).map((v) => v.VersionId),
+    markers: (page.DeleteMarkers ?? []).map((m) => m.VersionId),
   };
 }

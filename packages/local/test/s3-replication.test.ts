@@ -9,16 +9,22 @@
 import { REPLICATION } from "@artai/core/contract";
 import {
   CopyObjectCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
-  PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREDENTIALS, clientFor, startTestS3, type TestS3 } from "./s3-helpers.ts";
+import {
+  CREDENTIALS,
+  clientFor,
+  deleteObject,
+  purgeVersions,
+  putObject,
+  startTestS3,
+  type TestS3,
+  versionsIn,
+} from "./s3-helpers.ts";
 
 const REPLICA_REGION = "us-west-2";
 
@@ -44,33 +50,21 @@ describe("local S3: cross-region replication", () => {
   });
   afterAll(() => s3.destroy());
 
-  const versionsIn = async (client: typeof replicaClient, bucket: string, key: string) => {
-    const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
-    return {
-      versions: (page.Versions ?? []).map((v) => v.VersionId),
-      markers: (page.DeleteMarkers ?? []).map((m) => m.VersionId),
-    };
-  };
+  const replicaGet = (key: string) =>
+    replicaClient.send(new GetObjectCommand({ Bucket: "replica", Key: key }));
 
   it("copies a new version to the replica with its version id, type, metadata, body and date", async () => {
-    const put = await s3.client.send(
-      new PutObjectCommand({
-        Bucket: "source",
-        Key: "outputs/a/1.webp",
-        Body: "variation one",
-        ContentType: "image/webp",
-        CacheControl: "max-age=60",
-        Metadata: { seed: "7" },
-      }),
-    );
+    const put = await putObject(s3.client, "source", "outputs/a/1.webp", "variation one", {
+      ContentType: "image/webp",
+      CacheControl: "max-age=60",
+      Metadata: { seed: "7" },
+    });
     const source = await s3.client.send(
       new HeadObjectCommand({ Bucket: "source", Key: "outputs/a/1.webp" }),
     );
     expect(source.ReplicationStatus).toBe("COMPLETED");
 
-    const copy = await replicaClient.send(
-      new GetObjectCommand({ Bucket: "replica", Key: "outputs/a/1.webp" }),
-    );
+    const copy = await replicaGet("outputs/a/1.webp");
     expect(copy.VersionId).toBe(put.VersionId);
     expect(copy.ReplicationStatus).toBe("REPLICA");
     expect(copy.ContentType).toBe("image/webp");
@@ -82,9 +76,7 @@ describe("local S3: cross-region replication", () => {
   });
 
   it("replicates every version, copies included, newest first", async () => {
-    const first = await s3.client.send(
-      new PutObjectCommand({ Bucket: "source", Key: "uploads/b/input", Body: "v1" }),
-    );
+    const first = await putObject(s3.client, "source", "uploads/b/input", "v1");
     const second = await s3.client.send(
       new CopyObjectCommand({
         Bucket: "source",
@@ -101,27 +93,19 @@ describe("local S3: cross-region replication", () => {
   });
 
   it("replicates a delete marker, with its version id, when the rule says so", async () => {
-    const put = await s3.client.send(
-      new PutObjectCommand({ Bucket: "source", Key: "uploads/c/input", Body: "c" }),
-    );
-    const marker = await s3.client.send(
-      new DeleteObjectCommand({ Bucket: "source", Key: "uploads/c/input" }),
-    );
+    const put = await putObject(s3.client, "source", "uploads/c/input", "c");
+    const marker = await deleteObject(s3.client, "source", "uploads/c/input");
     expect(marker.DeleteMarker).toBe(true);
     expect(await versionsIn(replicaClient, "replica", "uploads/c/input")).toEqual({
       versions: [put.VersionId],
       markers: [marker.VersionId],
     });
-    await expect(
-      replicaClient.send(new GetObjectCommand({ Bucket: "replica", Key: "uploads/c/input" })),
-    ).rejects.toMatchObject({ name: "NoSuchKey" });
+    await expect(replicaGet("uploads/c/input")).rejects.toMatchObject({ name: "NoSuchKey" });
   });
 
   it("keeps delete markers to itself when the rule does not replicate them", async () => {
-    const put = await s3.client.send(
-      new PutObjectCommand({ Bucket: "no-markers", Key: "k", Body: "k" }),
-    );
-    await s3.client.send(new DeleteObjectCommand({ Bucket: "no-markers", Key: "k" }));
+    const put = await putObject(s3.client, "no-markers", "k", "k");
+    await deleteObject(s3.client, "no-markers", "k");
     expect(await versionsIn(replicaClient, "quiet-replica", "k")).toEqual({
       versions: [put.VersionId],
       markers: [],
@@ -129,26 +113,11 @@ describe("local S3: cross-region replication", () => {
   });
 
   it("does not replicate a delete that names a version: the replica keeps it", async () => {
-    const put = await s3.client.send(
-      new PutObjectCommand({ Bucket: "source", Key: "outputs/d/1.webp", Body: "d" }),
-    );
-    const marker = await s3.client.send(
-      new DeleteObjectCommand({ Bucket: "source", Key: "outputs/d/1.webp" }),
-    );
+    const put = await putObject(s3.client, "source", "outputs/d/1.webp", "d");
+    const marker = await deleteObject(s3.client, "source", "outputs/d/1.webp");
     // Removing the marker and the version for good, one by one and in a batch.
-    await s3.client.send(
-      new DeleteObjectCommand({
-        Bucket: "source",
-        Key: "outputs/d/1.webp",
-        VersionId: marker.VersionId,
-      }),
-    );
-    await s3.client.send(
-      new DeleteObjectsCommand({
-        Bucket: "source",
-        Delete: { Objects: [{ Key: "outputs/d/1.webp", VersionId: put.VersionId }] },
-      }),
-    );
+    await deleteObject(s3.client, "source", "outputs/d/1.webp", marker.VersionId);
+    await purgeVersions(s3.client, "source", "outputs/d/1.webp", [put.VersionId]);
     expect(await versionsIn(s3.client, "source", "outputs/d/1.webp")).toEqual({
       versions: [],
       markers: [],
@@ -158,21 +127,12 @@ describe("local S3: cross-region replication", () => {
       markers: [marker.VersionId],
     });
     // Nor does removing the marker in the source bring the object back in the replica.
-    await expect(
-      replicaClient.send(new GetObjectCommand({ Bucket: "replica", Key: "outputs/d/1.webp" })),
-    ).rejects.toMatchObject({ name: "NoSuchKey" });
+    await expect(replicaGet("outputs/d/1.webp")).rejects.toMatchObject({ name: "NoSuchKey" });
     // Purging the replica takes its own versioned deletes, in its own region.
-    await replicaClient.send(
-      new DeleteObjectsCommand({
-        Bucket: "replica",
-        Delete: {
-          Objects: [put.VersionId, marker.VersionId].map((VersionId) => ({
-            Key: "outputs/d/1.webp",
-            VersionId,
-          })),
-        },
-      }),
-    );
+    await purgeVersions(replicaClient, "replica", "outputs/d/1.webp", [
+      put.VersionId,
+      marker.VersionId,
+    ]);
     expect(await versionsIn(replicaClient, "replica", "outputs/d/1.webp")).toEqual({
       versions: [],
       markers: [],
@@ -180,9 +140,7 @@ describe("local S3: cross-region replication", () => {
   });
 
   it("writes to the replica directly do not flow back to the source", async () => {
-    await replicaClient.send(
-      new PutObjectCommand({ Bucket: "replica", Key: "only-here", Body: "x" }),
-    );
+    await putObject(replicaClient, "replica", "only-here", "x");
     expect(await versionsIn(s3.client, "source", "only-here")).toEqual({
       versions: [],
       markers: [],

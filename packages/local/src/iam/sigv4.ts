@@ -1,6 +1,6 @@
 /**
  * SigV4 verification for the local JSON-protocol services (DynamoDB, SQS), with the AWS SDK's own
- * signer (@smithy/signature-v4), as the local S3 does (src/s3/auth.ts): the server re-signs the
+ * signer (@smithy/signature-v4), as the local S3 does (src/s3/signing.ts): the server re-signs the
  * request it received with the caller's secret and compares signatures. What it returns is the
  * caller's access key, which is what IAM decides on.
  */

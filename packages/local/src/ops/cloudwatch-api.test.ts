@@ -8,8 +8,8 @@ import {
   ListMetricsCommand,
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../../test/helpers.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { serverForSuite, tempDir } from "../../test/helpers.ts";
 import { startCloudWatchApi } from "./cloudwatch-api.ts";
 import { MetricStore } from "./metric-store.ts";
 
@@ -17,26 +17,17 @@ const T0 = Date.parse("2026-11-28T12:00:00.000Z");
 
 describe("local CloudWatch API", () => {
   const store = new MetricStore({ file: join(tempDir("cw"), "m.json"), clock: () => T0 });
-  let api: Awaited<ReturnType<typeof startCloudWatchApi>>;
-  let client: CloudWatchClient;
-  beforeAll(async () => {
-    api = await startCloudWatchApi({ store });
-    client = new CloudWatchClient({
-      endpoint: api.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "ARTAITEST", secretAccessKey: "artai-test" },
-    });
-  });
-  afterAll(async () => {
-    client.destroy();
-    await api.close();
-    await store.close();
-  });
+  // Registered first, so it runs after the server has closed (after-hooks run last in, first out).
+  afterAll(async () => store.close());
+  const cw = serverForSuite(
+    () => startCloudWatchApi({ store }),
+    (config) => new CloudWatchClient(config),
+  );
 
   it("answers GetMetricData with per-period statistics, in the order asked", async () => {
     const id = { namespace: "AWS/ApiGateway", name: "Count", dimensions: { ApiId: "local" } };
     for (const offset of [0, 1_000, 61_000, 125_000]) store.put(id, 1, T0 + offset);
-    const answer = await client.send(
+    const answer = await cw.client.send(
       new GetMetricDataCommand({
         StartTime: new Date(T0),
         EndTime: new Date(T0 + 180_000),
@@ -56,7 +47,7 @@ describe("local CloudWatch API", () => {
   });
 
   it("stores PutMetricData samples, statistic sets by count included", async () => {
-    await client.send(
+    await cw.client.send(
       new PutMetricDataCommand({
         Namespace: "ArtAI",
         MetricData: [
@@ -71,7 +62,7 @@ describe("local CloudWatch API", () => {
         ],
       }),
     );
-    const answer = await client.send(
+    const answer = await cw.client.send(
       new GetMetricDataCommand({
         StartTime: new Date(T0),
         EndTime: new Date(T0 + 60_000),
@@ -90,14 +81,14 @@ describe("local CloudWatch API", () => {
 
   it("refuses what CloudWatch refuses, and what it does not emulate, with the SDK's error types", async () => {
     await expect(
-      client.send(
+      cw.client.send(
         new PutMetricDataCommand({
           Namespace: "AWS/Fake",
           MetricData: [{ MetricName: "x", Value: 1 }],
         }),
       ),
     ).rejects.toMatchObject({ name: "InvalidParameterValueException" });
-    await expect(client.send(new ListMetricsCommand({}))).rejects.toMatchObject({
+    await expect(cw.client.send(new ListMetricsCommand({}))).rejects.toMatchObject({
       name: "UnknownOperationException",
     });
   });

@@ -10,7 +10,8 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { serverForSuite } from "../../test/helpers.ts";
 import { EventSource } from "./event-source.ts";
 import { LocalQueue, type QueueOptions } from "./queue.ts";
 import { startSqsApi } from "./sqs-api.ts";
@@ -82,44 +83,36 @@ describe("LocalQueue", () => {
 
 describe("SQS API", () => {
   const q = hourQueue("jobs", 30);
-  let api: Awaited<ReturnType<typeof startSqsApi>>;
-  let sqs: SQSClient;
-  beforeAll(async () => {
-    api = await startSqsApi({ queues: [q] });
-    sqs = new SQSClient({
-      endpoint: api.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-    });
-  });
-  afterAll(async () => {
-    sqs.destroy();
-    await api.close();
-  });
+  const local = serverForSuite(
+    () => startSqsApi({ queues: [q] }),
+    (config) => new SQSClient(config),
+  );
 
   it("serves the SDK's SendMessage, ReceiveMessage, ChangeMessageVisibility and DeleteMessage", async () => {
-    const QueueUrl = api.queueUrl("jobs");
-    const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"a":1}' }));
+    const QueueUrl = local.server.queueUrl("jobs");
+    const sent = await local.client.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: '{"a":1}' }),
+    );
     expect(sent.MessageId).toBeTruthy();
-    const received = await sqs.send(
+    const received = await local.client.send(
       new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
     );
     const message = received.Messages?.[0];
     expect(message?.Body).toBe('{"a":1}');
-    const attrs = await sqs.send(
+    const attrs = await local.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }),
     );
     expect(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe("1");
-    await sqs.send(
+    await local.client.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl,
         ReceiptHandle: message?.ReceiptHandle,
         VisibilityTimeout: 0,
       }),
     );
-    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    const again = await local.client.send(new ReceiveMessageCommand({ QueueUrl }));
     expect(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount ?? "2").toBe("2");
-    await sqs.send(
+    await local.client.send(
       new DeleteMessageCommand({ QueueUrl, ReceiptHandle: again.Messages?.[0]?.ReceiptHandle }),
     );
     expect(q.stats().total).toBe(0);
@@ -127,7 +120,9 @@ describe("SQS API", () => {
 
   it("answers QueueDoesNotExist for an unknown queue", async () => {
     await expect(
-      sqs.send(new SendMessageCommand({ QueueUrl: api.queueUrl("nope"), MessageBody: "x" })),
+      local.client.send(
+        new SendMessageCommand({ QueueUrl: local.server.queueUrl("nope"), MessageBody: "x" }),
+      ),
     ).rejects.toMatchObject({ name: "QueueDoesNotExist" });
   });
 });

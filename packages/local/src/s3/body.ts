@@ -2,8 +2,8 @@ import { createHash, type Hash } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
 import { crc32 } from "node:zlib";
-import { headerValue, STREAMING_UNSIGNED_TRAILER } from "./auth.ts";
 import { badDigest, S3Error } from "./errors.ts";
+import { headerValue, STREAMING_UNSIGNED_TRAILER } from "./signing.ts";
 
 /** The flexible-checksum algorithms the SDK may send; the first three are verified here. */
 const CHECKSUM_ALGORITHMS = ["crc32", "sha1", "sha256", "crc32c", "crc64nvme"] as const;

@@ -1,11 +1,12 @@
 /** Bucket operations of the local S3 (create, head, delete, versioning, location, CORS) and CORS preflights. */
-import { type Authenticated, headerValue } from "./auth.ts";
+import type { Authenticated } from "./auth.ts";
 import { payloadOf, readSmallBody } from "./body.ts";
 import { matchCors, parseRequestHeaders, preflightHeaders } from "./cors.ts";
 import { malformedXml, S3Error } from "./errors.ts";
-import { OWNER, type RequestContext, send, sendXml } from "./http.ts";
+import { has, OWNER, type RequestContext, readXmlBody, send, sendXml } from "./http.ts";
 import type { S3Service } from "./service.ts";
-import type { CorsRule } from "./store.ts";
+import { headerValue, type Query } from "./signing.ts";
+import type { BucketConfig, CorsRule } from "./store-types.ts";
 import { parseXml, text } from "./xml.ts";
 
 export function preflight(s: S3Service, ctx: RequestContext) {
@@ -79,42 +80,44 @@ export async function createBucket(
   send(ctx, 200, { Location: `/${bucket}` });
 }
 
-export async function putVersioning(
+/**
+ * The bucket settings a PUT sets from an XML document (`?versioning`, `?cors`): the document's
+ * root element and what it sets, each checked as S3 checks it (MalformedXML otherwise).
+ */
+const CONFIGURATIONS = {
+  versioning: { root: "VersioningConfiguration", parse: versioningOf },
+  cors: { root: "CORSConfiguration", parse: corsOf },
+};
+
+export type ConfigurationKind = keyof typeof CONFIGURATIONS;
+
+/** The setting a bucket PUT's query names, if any. */
+export function configurationNamed(query: Query): ConfigurationKind | undefined {
+  return (Object.keys(CONFIGURATIONS) as ConfigurationKind[]).find((kind) => has(query, kind));
+}
+
+/** PutBucketVersioning and PutBucketCors: parse the document, then store the setting. */
+export async function putConfiguration(
   s: S3Service,
   ctx: RequestContext,
   bucket: string,
   auth: Authenticated,
+  kind: ConfigurationKind,
 ) {
   s.store.bucket(bucket);
-  const body = await readSmallBody(payloadOf(ctx.req, auth.payloadHash));
-  const status = text(parseXml(body, "VersioningConfiguration"), "Status");
-  if (status !== "Enabled" && status !== "Suspended") throw malformedXml();
-  await s.store.updateBucket(bucket, { versioning: status });
+  const { root, parse } = CONFIGURATIONS[kind];
+  await s.store.updateBucket(bucket, parse(await readXmlBody(ctx, auth, root)));
   send(ctx, 200);
 }
 
-export function getVersioning(s: S3Service, ctx: RequestContext, bucket: string) {
-  const status = s.store.bucket(bucket).versioning;
-  sendXml(ctx, "VersioningConfiguration", status ? { Status: status } : {});
+function versioningOf(doc: Record<string, unknown>): Partial<BucketConfig> {
+  const status = text(doc, "Status");
+  if (status !== "Enabled" && status !== "Suspended") throw malformedXml();
+  return { versioning: status };
 }
 
-export function getLocation(s: S3Service, ctx: RequestContext, bucket: string) {
-  s.store.bucket(bucket);
-  const own = s.regionOf(bucket);
-  const region = own === "us-east-1" ? "" : own;
-  sendXml(ctx, "LocationConstraint", { "#text": region });
-}
-
-export async function putCors(
-  s: S3Service,
-  ctx: RequestContext,
-  bucket: string,
-  auth: Authenticated,
-) {
-  s.store.bucket(bucket);
-  const body = await readSmallBody(payloadOf(ctx.req, auth.payloadHash));
-  const config = parseXml(body, "CORSConfiguration");
-  const rules = (config.CORSRule as Record<string, unknown>[] | undefined) ?? [];
+function corsOf(doc: Record<string, unknown>): Partial<BucketConfig> {
+  const rules = (doc.CORSRule as Record<string, unknown>[] | undefined) ?? [];
   if (rules.length === 0) throw malformedXml();
   const list = (node: Record<string, unknown>, name: string) =>
     ((node[name] as unknown[] | undefined) ?? []).map((v) => String(v).trim());
@@ -131,8 +134,19 @@ export async function putCors(
       throw malformedXml();
     return parsed;
   });
-  await s.store.updateBucket(bucket, { cors });
-  send(ctx, 200);
+  return { cors };
+}
+
+export function getVersioning(s: S3Service, ctx: RequestContext, bucket: string) {
+  const status = s.store.bucket(bucket).versioning;
+  sendXml(ctx, "VersioningConfiguration", status ? { Status: status } : {});
+}
+
+export function getLocation(s: S3Service, ctx: RequestContext, bucket: string) {
+  s.store.bucket(bucket);
+  const own = s.regionOf(bucket);
+  const region = own === "us-east-1" ? "" : own;
+  sendXml(ctx, "LocationConstraint", { "#text": region });
 }
 
 export function getCors(s: S3Service, ctx: RequestContext, bucket: string) {

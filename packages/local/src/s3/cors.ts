@@ -1,4 +1,4 @@
-import type { CorsRule } from "./store.ts";
+import type { CorsRule } from "./store-types.ts";
 
 const DEFAULT_EXPOSED = ["ETag", "x-amz-version-id"];
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { NotificationRule } from "./store.ts";
+import type { NotificationRule } from "./store-types.ts";
 
 export type ObjectCreatedEventName =
   | "ObjectCreated:Put"

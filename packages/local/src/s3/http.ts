@@ -1,12 +1,19 @@
 /** The local S3's response helpers: request context, headers, XML answers and S3 errors. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { headerValue, type Query } from "./auth.ts";
-import { drain } from "./body.ts";
+import type { Authenticated } from "./auth.ts";
+import { drain, payloadOf, readSmallBody } from "./body.ts";
 import { corsResponseHeaders } from "./cors.ts";
 import { invalidArgument, S3Error } from "./errors.ts";
 import { LOCAL_PRINCIPAL } from "./events.ts";
-import { type BucketConfig, type CorsRule, type ObjectVersion, STORED_HEADERS } from "./store.ts";
-import { toXml } from "./xml.ts";
+import { headerValue, type Query } from "./signing.ts";
+import {
+  type BucketConfig,
+  type CorsRule,
+  type ObjectAttributes,
+  type ObjectVersion,
+  STORED_HEADERS,
+} from "./store-types.ts";
+import { parseXml, toXml } from "./xml.ts";
 
 export const OWNER = { ID: LOCAL_PRINCIPAL, DisplayName: "artai-local" };
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
@@ -159,7 +166,7 @@ export function versionHeader(
   return bucket.versioning !== undefined ? { "x-amz-version-id": version.versionId } : {};
 }
 
-export function objectAttributes(headers: IncomingMessage["headers"]) {
+export function objectAttributes(headers: IncomingMessage["headers"]): ObjectAttributes {
   const stored: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const value = headerValue(headers, name);
@@ -176,4 +183,9 @@ export function objectAttributes(headers: IncomingMessage["headers"]) {
     headers: stored,
     metadata,
   };
+}
+
+/** A small XML request body (a configuration, a part list, a delete list), parsed to its root. */
+export async function readXmlBody(ctx: RequestContext, auth: Authenticated, root: string) {
+  return parseXml(await readSmallBody(payloadOf(ctx.req, auth.payloadHash)), root);
 }

@@ -8,7 +8,7 @@
  * where the server reads them (router.ts).
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { type Query, queryValue } from "./auth.ts";
+import { type Query, queryValue } from "./signing.ts";
 
 export interface Permission {
   action: string;

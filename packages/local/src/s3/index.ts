@@ -11,17 +11,12 @@ import {
 } from "./events.ts";
 import { MultipartUploads } from "./multipart.ts";
 import { parseQuery, type RequestContext, S3Handler } from "./router.ts";
-import {
-  type BucketConfig,
-  type CorsRule,
-  type NotificationRule,
-  ObjectStore,
-  type ReplicationRule,
-} from "./store.ts";
+import { ObjectStore } from "./store.ts";
+import type { BucketConfig, CorsRule, NotificationRule, ReplicationRule } from "./store-types.ts";
 
 export type { ObjectCreatedEventName, S3ObjectCreatedRecord, TestEvent } from "./events.ts";
 export { encodeEventKey } from "./events.ts";
-export type { CorsRule, NotificationRule, ReplicationRule } from "./store.ts";
+export type { CorsRule, NotificationRule, ReplicationRule } from "./store-types.ts";
 
 export interface LocalS3Options {
   /** Persistence root; objects, versions and bucket configuration survive restarts. */

@@ -1,11 +1,12 @@
 /** ListObjects (V1 and V2) and ListObjectVersions of the local S3. */
-import { type Query, queryValue } from "./auth.ts";
+
 import { invalidArgument } from "./errors.ts";
 import { encodeEventKey } from "./events.ts";
 import { OWNER, type RequestContext, sendXml } from "./http.ts";
 import { groupListing } from "./listing.ts";
 import type { S3Service } from "./service.ts";
-import { versionOrder } from "./store.ts";
+import { type Query, queryValue } from "./signing.ts";
+import { versionOrder } from "./versions.ts";
 
 /** Encodes listing fields when the client asked for encoding-type=url. */
 function listEncoder(query: Query): (value: string) => string {

@@ -1,4 +1,7 @@
-import { compareKeys } from "./store.ts";
+/** Compares keys by their UTF-8 bytes, the order S3 lists them in. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
 
 export interface Grouped<T> {
   entries: T[];

@@ -1,11 +1,19 @@
 /** Multipart uploads of the local S3: create, upload a part, complete, abort. */
-import { type Authenticated, headerValue, queryValue, strictEncode } from "./auth.ts";
-import { payloadOf, readSmallBody } from "./body.ts";
+import type { Authenticated } from "./auth.ts";
+import { payloadOf } from "./body.ts";
 import { malformedXml } from "./errors.ts";
-import { objectAttributes, type RequestContext, send, sendXml, versionHeader } from "./http.ts";
+import {
+  objectAttributes,
+  type RequestContext,
+  readXmlBody,
+  send,
+  sendXml,
+  versionHeader,
+} from "./http.ts";
 import type { MultipartUploads } from "./multipart.ts";
 import type { S3Service } from "./service.ts";
-import { parseXml, text } from "./xml.ts";
+import { headerValue, queryValue, strictEncode } from "./signing.ts";
+import { text } from "./xml.ts";
 
 export async function createMultipartUpload(
   s: S3Service,
@@ -26,16 +34,26 @@ export async function createMultipartUpload(
   });
 }
 
+/** A multipart upload as a request names it: `?uploadId=` on the object's path. */
+export interface UploadTarget {
+  bucket: string;
+  key: string;
+  uploadId: string;
+}
+
+/** The bucket, then the upload in it (checked in that order), for a request naming an upload. */
+async function openUpload(s: S3Service, { bucket, key, uploadId }: UploadTarget) {
+  const config = s.store.bucket(bucket);
+  return { config, upload: await s.multipart.get(uploadId, bucket, key) };
+}
+
 export async function uploadPart(
   s: S3Service,
   ctx: RequestContext,
-  bucket: string,
-  key: string,
-  uploadId: string,
+  target: UploadTarget,
   auth: Authenticated,
 ) {
-  s.store.bucket(bucket);
-  await s.multipart.get(uploadId, bucket, key);
+  await openUpload(s, target);
   const partNumber = Number(queryValue(ctx.query, "partNumber"));
   const payload = payloadOf(ctx.req, auth.payloadHash);
   const received = await s.store.receive(payload.stream);
@@ -43,7 +61,7 @@ export async function uploadPart(
   try {
     const summary = payload.finish();
     part = await s.multipart.addPart(
-      uploadId,
+      target.uploadId,
       partNumber,
       received.path,
       summary.size,
@@ -59,15 +77,12 @@ export async function uploadPart(
 export async function completeMultipartUpload(
   s: S3Service,
   ctx: RequestContext,
-  bucket: string,
-  key: string,
-  uploadId: string,
+  target: UploadTarget,
   auth: Authenticated,
 ) {
-  const config = s.store.bucket(bucket);
-  const upload = await s.multipart.get(uploadId, bucket, key);
-  const body = await readSmallBody(payloadOf(ctx.req, auth.payloadHash));
-  const doc = parseXml(body, "CompleteMultipartUpload");
+  const { config, upload } = await openUpload(s, target);
+  const { bucket, key, uploadId } = target;
+  const doc = await readXmlBody(ctx, auth, "CompleteMultipartUpload");
   const parts = ((doc.Part as Record<string, unknown>[] | undefined) ?? []).map((part) => {
     const partNumber = Number(text(part, "PartNumber"));
     const etag = text(part, "ETag");
@@ -101,12 +116,9 @@ export async function completeMultipartUpload(
 export async function abortMultipartUpload(
   s: S3Service,
   ctx: RequestContext,
-  bucket: string,
-  key: string,
-  uploadId: string,
+  target: UploadTarget,
 ) {
-  s.store.bucket(bucket);
-  await s.multipart.get(uploadId, bucket, key);
-  await s.multipart.remove(uploadId);
+  await openUpload(s, target);
+  await s.multipart.remove(target.uploadId);
   send(ctx, 204);
 }

@@ -1,21 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { syncFile } from "./disk.ts";
 import { S3Error } from "./errors.ts";
 import type { ObjectStore } from "./store.ts";
+import type { ObjectAttributes } from "./store-types.ts";
 
 /** S3's minimum size for every part but the last. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
 
-export interface UploadInfo {
+export interface UploadInfo extends ObjectAttributes {
   bucket: string;
   key: string;
-  contentType: string;
-  headers: Record<string, string>;
-  metadata: Record<string, string>;
   initiated: string;
 }
 
@@ -97,7 +96,7 @@ export class MultipartUploads {
     const dir = this.dir(uploadId);
     const part: PartInfo = { partNumber, etag: `"${md5Hex}"`, size };
     await rename(tempPath, join(dir, `${partNumber}.part`));
-    const meta = this.store.tempPath();
+    const meta = this.store.disk.tempPath();
     await writeFile(meta, JSON.stringify(part));
     await rename(meta, join(dir, `${partNumber}.json`));
     return part;
@@ -145,7 +144,7 @@ export class MultipartUploads {
         );
       }
     }
-    const temp = this.store.tempPath();
+    const temp = this.store.disk.tempPath();
     const out = createWriteStream(temp, { flags: "wx" });
     const md5s = createHash("md5");
     try {
@@ -156,9 +155,7 @@ export class MultipartUploads {
       await new Promise<void>((resolve, reject) =>
         out.end((error?: Error | null) => (error ? reject(error) : resolve())),
       );
-      const handle = await open(temp, "r+");
-      await handle.sync();
-      await handle.close();
+      await syncFile(temp);
     } catch (error) {
       out.destroy();
       await rm(temp, { force: true });

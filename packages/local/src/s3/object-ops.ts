@@ -1,11 +1,12 @@
 /** Object writes of the local S3: PutObject, CopyObject, DeleteObject and DeleteObjects. */
-import { type Authenticated, headerValue, queryValue } from "./auth.ts";
-import { MAX_PUT_BYTES, payloadOf, readSmallBody } from "./body.ts";
+import type { Authenticated } from "./auth.ts";
+import { MAX_PUT_BYTES, payloadOf } from "./body.ts";
 import { invalidArgument, invalidRequest, malformedXml, S3Error } from "./errors.ts";
 import {
   objectAttributes,
   parseQuery,
   type RequestContext,
+  readXmlBody,
   safeDecode,
   send,
   sendXml,
@@ -13,7 +14,8 @@ import {
 } from "./http.ts";
 import { objectArn } from "./iam.ts";
 import type { S3Service } from "./service.ts";
-import { parseXml, text } from "./xml.ts";
+import { headerValue, queryValue } from "./signing.ts";
+import { text } from "./xml.ts";
 
 export async function putObject(
   s: S3Service,
@@ -162,8 +164,7 @@ export async function deleteObjects(
   if (!hasDigest) {
     throw invalidRequest("Missing required header for this request: Content-Md5");
   }
-  const body = await readSmallBody(payloadOf(ctx.req, auth.payloadHash));
-  const doc = parseXml(body, "Delete");
+  const doc = await readXmlBody(ctx, auth, "Delete");
   const objects = (doc.Object as Record<string, unknown>[] | undefined) ?? [];
   if (objects.length > 1000) throw malformedXml();
   const quiet = text(doc, "Quiet") === "true";

@@ -1,12 +1,12 @@
 /** GetObject and HeadObject of the local S3: versions, ranges, conditions and overrides. */
 import type { IncomingMessage } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { headerValue, queryValue } from "./auth.ts";
 import { accessDenied, S3Error } from "./errors.ts";
 import { baseHeaders, httpDate, type RequestContext, send, versionHeader } from "./http.ts";
 import { bucketArn } from "./iam.ts";
 import type { S3Service } from "./service.ts";
-import type { ObjectVersion } from "./store.ts";
+import { headerValue, queryValue } from "./signing.ts";
+import type { ObjectVersion } from "./store-types.ts";
 
 const RESPONSE_OVERRIDES: Record<string, string> = {
   "response-content-type": "Content-Type",

@@ -1,7 +1,6 @@
 /** The browser POST upload of the local S3 (a form signed by `@aws-sdk/s3-presigned-post`). */
 import type { Readable } from "node:stream";
 import busboy from "busboy";
-import { headerValue, strictEncode } from "./auth.ts";
 import { MAX_PUT_BYTES, measure } from "./body.ts";
 import { accessDenied, invalidArgument, S3Error } from "./errors.ts";
 import {
@@ -16,7 +15,8 @@ import {
 import { objectArn } from "./iam.ts";
 import { checkPostPolicy } from "./post-policy.ts";
 import type { S3Service } from "./service.ts";
-import { type Committed, STORED_HEADERS } from "./store.ts";
+import { headerValue, strictEncode } from "./signing.ts";
+import { type Committed, STORED_HEADERS } from "./store-types.ts";
 
 /** S3 replaces this literal in a POST form's key with the uploaded file's name. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's own placeholder syntax, not a template.

@@ -1,4 +1,8 @@
-import { accessDenied, S3Error } from "./errors.ts";
+/** The browser POST's policy: its signature, its expiry and its conditions. */
+import { ALGORITHM_IDENTIFIER } from "@smithy/signature-v4";
+import { accessDenied, invalidArgument, S3Error } from "./errors.ts";
+import type { Keyring } from "./keyring.ts";
+import { parseAmzDate } from "./signing.ts";
 
 /** Form fields a POST policy never has to mention (AWS's rule). */
 const EXEMPT_FIELDS = new Set(["x-amz-signature", "file", "policy"]);
@@ -10,6 +14,45 @@ const conditionFailed = (condition: unknown) =>
   accessDenied(
     `Invalid according to Policy: Policy Condition failed: ${JSON.stringify(condition)}`,
   );
+
+/** The POST-form fields that carry a policy signature (names lower-cased). */
+export interface PolicyFields {
+  policy: string;
+  "x-amz-algorithm"?: string;
+  "x-amz-credential"?: string;
+  "x-amz-date"?: string;
+  "x-amz-signature"?: string;
+  /** The region of the bucket posted to. Default: the server's. */
+  region?: string;
+}
+
+/**
+ * Checks the signature of a browser POST upload: HMAC of the base64 policy with the
+ * signing key of the credential scope. Conditions and expiry are checked by checkPostPolicy.
+ */
+export async function verifyPolicySignature(
+  keys: Keyring,
+  fields: PolicyFields,
+): Promise<{ accessKeyId: string }> {
+  const algorithm = fields["x-amz-algorithm"];
+  const credentialText = fields["x-amz-credential"];
+  const longDate = fields["x-amz-date"];
+  const signature = fields["x-amz-signature"];
+  if (!algorithm || !credentialText || !longDate || !signature) {
+    throw invalidArgument(
+      "Bucket POST must contain the fields x-amz-algorithm, x-amz-credential, x-amz-date and x-amz-signature with a policy",
+    );
+  }
+  if (algorithm !== ALGORITHM_IDENTIFIER) {
+    throw invalidArgument("Only AWS4-HMAC-SHA256 is supported", "x-amz-algorithm", algorithm);
+  }
+  if (parseAmzDate(longDate) === undefined) {
+    throw invalidArgument("X-Amz-Date must be in the ISO8601 Long Format", "x-amz-date", longDate);
+  }
+  const credential = keys.credential(credentialText, "InvalidArgument", fields.region);
+  await keys.checkPolicySignature(fields.policy, credential, signature);
+  return { accessKeyId: credential.accessKeyId };
+}
 
 export interface SizeRange {
   min: number;

@@ -3,8 +3,9 @@
  * operation per method and subresource (bucket-ops, list-ops, object-ops, object-read,
  * multipart-ops, post-object).
  */
-import { headerValue, queryValue } from "./auth.ts";
+
 import {
+  configurationNamed,
   createBucket,
   deleteBucket,
   deleteCors,
@@ -14,8 +15,7 @@ import {
   headBucket,
   listBuckets,
   preflight,
-  putCors,
-  putVersioning,
+  putConfiguration,
 } from "./bucket-ops.ts";
 import { matchCors } from "./cors.ts";
 import { S3Error } from "./errors.ts";
@@ -39,6 +39,7 @@ import { copyObject, deleteObject, deleteObjects, putObject } from "./object-ops
 import { getObject } from "./object-read.ts";
 import { postObject } from "./post-object.ts";
 import { S3Service, type ServerDeps } from "./service.ts";
+import { headerValue, queryValue } from "./signing.ts";
 
 export type { RequestContext } from "./http.ts";
 export { parseQuery } from "./http.ts";
@@ -129,10 +130,10 @@ export class S3Handler {
       throw methodNotAllowed(method, "Service");
     }
     if (key === undefined) {
+      const configuration = configurationNamed(ctx.query);
       switch (method) {
         case "PUT":
-          if (has(ctx.query, "versioning")) return putVersioning(this.s, ctx, bucket, auth);
-          if (has(ctx.query, "cors")) return putCors(this.s, ctx, bucket, auth);
+          if (configuration) return putConfiguration(this.s, ctx, bucket, auth, configuration);
           return createBucket(this.s, ctx, bucket, auth);
         case "GET":
           if (has(ctx.query, "versioning")) return getVersioning(this.s, ctx, bucket);
@@ -160,12 +161,13 @@ export class S3Handler {
       });
     }
     const uploadId = queryValue(ctx.query, "uploadId");
+    const upload = uploadId === undefined ? undefined : { bucket, key, uploadId };
     switch (method) {
       case "PUT":
-        if (uploadId !== undefined) {
+        if (upload) {
           if (req.headers["x-amz-copy-source"] !== undefined)
             throw notImplemented("UploadPartCopy");
-          return uploadPart(this.s, ctx, bucket, key, uploadId, auth);
+          return uploadPart(this.s, ctx, upload, auth);
         }
         if (req.headers["x-amz-copy-source"] !== undefined)
           return copyObject(this.s, ctx, bucket, key);
@@ -176,12 +178,11 @@ export class S3Handler {
         if (has(ctx.query, "partNumber")) throw notImplemented("GetObject by part number");
         return getObject(this.s, ctx, bucket, key, method === "HEAD");
       case "DELETE":
-        if (uploadId !== undefined) return abortMultipartUpload(this.s, ctx, bucket, key, uploadId);
+        if (upload) return abortMultipartUpload(this.s, ctx, upload);
         return deleteObject(this.s, ctx, bucket, key);
       case "POST":
         if (has(ctx.query, "uploads")) return createMultipartUpload(this.s, ctx, bucket, key);
-        if (uploadId !== undefined)
-          return completeMultipartUpload(this.s, ctx, bucket, key, uploadId, auth);
+        if (upload) return completeMultipartUpload(this.s, ctx, upload, auth);
         throw methodNotAllowed(method, "Object");
       default:
         throw methodNotAllowed(method, "Object");

@@ -12,7 +12,8 @@ import {
 } from "./events.ts";
 import type { RequestContext } from "./http.ts";
 import type { MultipartUploads } from "./multipart.ts";
-import type { BucketConfig, Committed, ObjectStore } from "./store.ts";
+import type { ObjectStore } from "./store.ts";
+import type { BucketConfig, Committed } from "./store-types.ts";
 
 export interface ServerDeps {
   store: ObjectStore;

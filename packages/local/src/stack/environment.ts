@@ -5,6 +5,7 @@
  */
 import type { FunctionName } from "@artai/core/contract";
 import { FUNCTION_CREDENTIALS } from "../iam/index.ts";
+import type { Ops } from "../ops/index.ts";
 import { bucketLinks } from "./buckets.ts";
 import { CREDENTIALS, LINKS, NAMES, REGION } from "./names.ts";
 
@@ -40,6 +41,19 @@ export function operatorEnv(endpoints: Endpoints, edgeSecret: string): Record<st
     // Shared by the front (standing in for CloudFront) and the API, new at every start.
     SST_RESOURCE_EdgeSecret: JSON.stringify({ value: edgeSecret, type: "sst.sst.Secret" }),
   };
+}
+
+/**
+ * The operator's environment with operations' endpoint and links, also set on this process for
+ * the tests that call core directly.
+ */
+export function stackEnv(endpoints: Endpoints, ops: Pick<Ops, "env">, edgeSecret: string) {
+  const env = {
+    ...operatorEnv(endpoints, edgeSecret),
+    ...ops.env({ deadLetterQueueUrl: endpoints.queueUrl(NAMES.dlq) }),
+  };
+  Object.assign(process.env, env);
+  return env;
 }
 
 /** Each function's own key and only its own links, as on Lambda. */

@@ -1,5 +1,5 @@
 /**
- * The front and the direct API. The front is the site's one origin, standing in for CloudFront:
+ * The front, the web app behind it, and the API's two doors. The front is the site's one origin, standing in for CloudFront:
  * `/api/*` goes to the API with the edge's stamp and the origin read timeout, the rest to Next.js.
  * The direct API is the API's own address, like `execute-api`: the same API, reached without the
  * edge, so the API refuses what arrives there.
@@ -7,13 +7,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as Edge from "@artai/core/edge";
-import type { createApiGateway } from "../api-gateway.ts";
-import { enforceOriginReadTimeout } from "../edge.ts";
+import { createApiGateway } from "../api-gateway.ts";
+import { EDGE_READ_TIMEOUT_MS, enforceOriginReadTimeout } from "../edge.ts";
+import type { Ops } from "../ops/index.ts";
 import { forward, forwardUpgrade } from "../proxy.ts";
+import { startWeb } from "../web.ts";
+import type { Log, Stack, StackContext } from "./types.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 type Gateway = ReturnType<typeof createApiGateway>;
-type Log = (component: string, line: string) => void;
+type Web = Awaited<ReturnType<typeof startWeb>>;
 
 const closeServer = (server: Server) => () =>
   new Promise<void>((r) => {
@@ -91,4 +94,48 @@ export async function startDirectApi(gateway: Gateway, host: string, log: Log) {
     url: `http://${host}:${(direct.address() as AddressInfo).port}`,
     close: closeServer(direct),
   };
+}
+
+/**
+ * Next.js behind the front, in `options.web`'s mode (default `dev`; `none` runs the API alone).
+ * Presigned links point at the local S3, so the site's CSP must allow exactly that origin.
+ */
+export async function startSite(
+  { options, log, closers }: StackContext,
+  storageUrl: string,
+): Promise<Web | undefined> {
+  const mode = options.web ?? "dev";
+  if (mode === "none") return undefined;
+  const web = await startWeb({
+    mode,
+    log: (line) => log("web", line),
+    env: { ARTAI_STORAGE_ORIGIN: new URL(storageUrl).origin },
+  });
+  closers.push(() => web.stop());
+  return web;
+}
+
+/**
+ * The API behind its API Gateway–shaped adapter, at both its doors: the front opens (`/api/*` to
+ * the API as CloudFront does, the rest to the web app), then the direct API starts.
+ */
+export async function openApi(
+  { options, host, log, closers }: StackContext,
+  front: Awaited<ReturnType<typeof startFront>>,
+  input: {
+    functions: Stack["functions"];
+    ops: Pick<Ops, "onRequest">;
+    edgeSecret: string;
+    web?: { url: string };
+  },
+) {
+  const gateway = createApiGateway({
+    handler: (event) => input.functions.api.invoke(event),
+    onRequest: input.ops.onRequest,
+  });
+  const edgeReadTimeoutMs = options.edgeReadTimeoutMs ?? EDGE_READ_TIMEOUT_MS;
+  front.open({ gateway, edgeSecret: input.edgeSecret, edgeReadTimeoutMs, web: input.web, log });
+  const direct = await startDirectApi(gateway, host, log);
+  closers.push(direct.close);
+  return direct;
 }

@@ -7,22 +7,28 @@ import { randomBytes } from "node:crypto";
 import { FUNCTIONS, type FunctionName } from "@artai/core/contract";
 import { FUNCTION_CREDENTIALS, LOCAL_ACCOUNT, type LocalIam } from "../iam/index.ts";
 import { LocalLambda } from "../lambda/index.ts";
+import type { Ops } from "../ops/index.ts";
 import { EventSource } from "../queue/event-source.ts";
 import type { LocalQueue } from "../queue/queue.ts";
+import { functionEnv } from "./environment.ts";
 import { HANDLERS, NAMES, PRELOAD, QUEUE, REGION } from "./names.ts";
-import type { Stack } from "./types.ts";
+import type { Stack, StackContext } from "./types.ts";
 
 /**
  * Each function in its own thread, as on Lambda. The threads load the SDK while the servers
  * start; each gets its own key and links once the endpoints are known.
  */
-export function createLambdas(): Record<FunctionName, LocalLambda> {
-  return Object.fromEntries(
+export function createLambdas({ closers }: StackContext): Record<FunctionName, LocalLambda> {
+  const lambdas = Object.fromEntries(
     FUNCTIONS.map((fn) => [
       fn,
       new LocalLambda({ name: fn, module: HANDLERS[fn], preload: PRELOAD[fn] }),
     ]),
   ) as Record<FunctionName, LocalLambda>;
+  closers.push(async () => {
+    await Promise.all(Object.values(lambdas).map((l) => l.close()));
+  });
+  return lambdas;
 }
 
 /** What the stack hands out for each started function. */
@@ -90,4 +96,35 @@ export function scheduleSweeper(
     functions.sweeper.invoke(event).catch((error: unknown) => log("sweeper", String(error)));
   }, everyMs);
   return async () => clearInterval(timer);
+}
+
+/**
+ * Starts each function with its own key and links, waits for the model, then what invokes them besides the API: the
+ * alert topic's breaker subscription, the worker's event source mapping (unless
+ * `options.worker` is false) and the sweeper's schedule (unless `options.sweepIntervalMs` is 0).
+ */
+export async function startFunctions(
+  { iam, options, log, closers }: StackContext,
+  input: {
+    lambdas: Record<FunctionName, LocalLambda>;
+    env: Record<string, string>;
+    jobs: LocalQueue;
+    ops: Pick<Ops, "connectBreaker">;
+    /** The model's first launch: the worker polls only once the container answers (or failed). */
+    model: { started: Promise<void> };
+  },
+) {
+  const { lambdas } = input;
+  await Promise.all(FUNCTIONS.map((fn) => lambdas[fn].start(functionEnv(input.env, fn))));
+  await input.model.started;
+  const functions = functionsOf(lambdas);
+  input.ops.connectBreaker((event) => functions.breaker.invoke(event));
+
+  const eventSource = workerEventSource({ iam, queue: input.jobs, functions, log });
+  if (options.worker !== false) eventSource.start();
+  closers.push(() => eventSource.stop());
+
+  const sweepEvery = options.sweepIntervalMs ?? 60_000;
+  if (sweepEvery > 0) closers.push(scheduleSweeper(functions, sweepEvery, log));
+  return { functions, eventSource };
 }

@@ -1,20 +1,12 @@
 /** The jobs queue and its dead-letter queue, from the contract's settings, and the SQS API on them. */
 import { join } from "node:path";
-import type { Authorizer } from "../iam/index.ts";
 import { LOCAL_ACCOUNT } from "../iam/index.ts";
 import { LocalQueue } from "../queue/queue.ts";
 import { startSqsApi } from "../queue/sqs-api.ts";
 import { NAMES, QUEUE, REGION } from "./names.ts";
+import type { StackContext } from "./types.ts";
 
-export async function startQueues(
-  dataDir: string,
-  host: string,
-  iamFor: {
-    credentials: { accessKeyId: string; secretAccessKey: string }[];
-    authorize: Authorizer;
-  },
-  closers: (() => Promise<void>)[],
-) {
+export async function startQueues({ dataDir, host, iam, closers }: StackContext) {
   const dlq = new LocalQueue({
     name: NAMES.dlq,
     file: join(dataDir, "queue", `${NAMES.dlq}.json`),
@@ -35,7 +27,12 @@ export async function startQueues(
   const sqsApi = await startSqsApi({
     queues: [jobs, dlq],
     host,
-    iam: { ...iamFor, region: REGION, accountId: LOCAL_ACCOUNT },
+    iam: {
+      credentials: iam.credentials(),
+      authorize: iam.authorize,
+      region: REGION,
+      accountId: LOCAL_ACCOUNT,
+    },
   });
   closers.push(sqsApi.close);
   return { jobs, dlq, sqsApi };

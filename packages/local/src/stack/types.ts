@@ -82,3 +82,19 @@ export interface Stack {
   restart(component: "dynamodb" | "s3", downMs?: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How the stack's components log: one line at a time, under the component's name. */
+export type Log = (component: string, line: string) => void;
+
+/** What the stack closes when it stops, or when a step fails while it starts: last in, first out. */
+export type Closers = (() => Promise<void>)[];
+
+/** What every step of `startStack` is given: the options, where and as whom, and the closers. */
+export interface StackContext {
+  options: StackOptions;
+  dataDir: string;
+  host: string;
+  iam: LocalIam;
+  log: Log;
+  closers: Closers;
+}
