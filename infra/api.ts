@@ -1,8 +1,8 @@
 /**
- * The HTTP API (API Gateway v2). One Lambda serves every `/api/*` route; the routes are
- * declared one by one so the API's surface is visible here, and `ANY /api/{proxy+}` sends
- * everything else to the same handler so unknown paths get ArtAI's JSON 404.
+ * The HTTP API (API Gateway v2). One Lambda serves every `/api/*` route; the routes are the
+ * contract's `API_ROUTES` (docs/api.md), each declared on its own.
  */
+import { API_ROUTES } from "../packages/core/src/contract/index.ts";
 import { REQUEST_ALARM_THRESHOLD } from "./config.ts";
 import { edgeSecret } from "./edge.ts";
 import { dataKey, useKey } from "./kms.ts";
@@ -10,18 +10,6 @@ import { model } from "./model.ts";
 import { permissionsOf } from "./permissions.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
 import { jobs, outputs, replicaLinks, uploads } from "./storage.ts";
-
-/** The routes of docs/api.md, in API Gateway's `METHOD /path` form. */
-export const API_ROUTES = [
-  "GET /api/health",
-  "GET /api/styles",
-  "POST /api/jobs",
-  "GET /api/jobs",
-  "GET /api/jobs/{id}",
-  "DELETE /api/jobs/{id}",
-  "GET /api/status",
-  "ANY /api/{proxy+}",
-] as const;
 
 /** The operator token that unlocks `/api/status` (and the status page). */
 export const statusToken = new sst.Secret("StatusToken");

@@ -7,6 +7,7 @@ import {
   BREAKER_ALARM_ENV,
   BREAKER_FILTER_POLICY_SCOPE,
   breakerFilterPolicy,
+  REQUEST_ALARM,
   requestAlarmName,
 } from "../packages/core/src/contract/index.ts";
 import { api } from "./api.ts";
@@ -35,23 +36,34 @@ export const alertEmailSubscription = new aws.sns.TopicSubscription("AlertEmailS
   endpoint: alertEmail.value,
 });
 
-/** API Gateway's request count for this HTTP API: Sum over one day, evaluated once. */
-export const requestsAlarm = new aws.cloudwatch.MetricAlarm("RequestsAlarm", {
+type Defaulted = "comparisonOperator" | "evaluationPeriods";
+/** What one alarm says for itself: its metric and threshold (the actions are always `alerts`). */
+type AlarmArgs = Omit<aws.cloudwatch.MetricAlarmArgs, Defaulted | "alarmActions" | "okActions"> &
+  Partial<Pick<aws.cloudwatch.MetricAlarmArgs, Defaulted>>;
+
+/**
+ * An alarm on one metric that notifies `alerts` when it goes to ALARM and when it is OK again.
+ * Unless `args` say otherwise it fires on the first period above the threshold, and missing data
+ * is not a breach (a quiet queue or an idle worker sends none).
+ */
+const alarm = (name: string, args: AlarmArgs) =>
+  new aws.cloudwatch.MetricAlarm(name, {
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    ...args,
+    alarmActions: [alerts.arn],
+    okActions: [alerts.arn],
+  });
+
+/** API Gateway's request count for this HTTP API, by the contract's rule (`REQUEST_ALARM`). */
+export const requestsAlarm = alarm("RequestsAlarm", {
   // The contract's name, as the local stack's alarm; the e-mail subject says what happened, and
   // the breaker's subscription filters on it.
   name: requestAlarmName($app.stage),
   alarmDescription: `ArtAI ${$app.stage}: more than ${REQUEST_ALARM_THRESHOLD} API requests in 24 hours`,
-  namespace: "AWS/ApiGateway",
-  metricName: "Count",
+  ...REQUEST_ALARM,
   dimensions: { ApiId: api.nodes.api.id },
-  statistic: "Sum",
-  period: 86_400,
-  evaluationPeriods: 1,
-  threshold: REQUEST_ALARM_THRESHOLD,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  alarmActions: [alerts.arn],
-  okActions: [alerts.arn],
 });
 
 /**
@@ -90,35 +102,25 @@ export const breaker = stage.breaker
   : undefined;
 
 /** Any message in the dead-letter queue means a job exhausted its retries. */
-export const deadLetterAlarm = new aws.cloudwatch.MetricAlarm("DeadLetterAlarm", {
+export const deadLetterAlarm = alarm("DeadLetterAlarm", {
   alarmDescription: `ArtAI ${$app.stage}: messages in the dead-letter queue`,
   namespace: "AWS/SQS",
   metricName: "ApproximateNumberOfMessagesVisible",
   dimensions: { QueueName: deadLetterQueue.nodes.queue.name },
   statistic: "Maximum",
   period: 300,
-  evaluationPeriods: 1,
   threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  alarmActions: [alerts.arn],
-  okActions: [alerts.arn],
 });
 
 /** Any worker invocation error (a throw or a timeout; partial failures are not errors). */
-export const workerErrorsAlarm = new aws.cloudwatch.MetricAlarm("WorkerErrorsAlarm", {
+export const workerErrorsAlarm = alarm("WorkerErrorsAlarm", {
   alarmDescription: `ArtAI ${$app.stage}: worker Lambda errors`,
   namespace: "AWS/Lambda",
   metricName: "Errors",
   dimensions: { FunctionName: worker.name },
   statistic: "Sum",
   period: 300,
-  evaluationPeriods: 1,
   threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  alarmActions: [alerts.arn],
-  okActions: [alerts.arn],
 });
 
 /** The model endpoint's widget, for stages that deploy SageMaker. */

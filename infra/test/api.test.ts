@@ -1,10 +1,9 @@
 /** The production program (production.ts): infra/api.ts: the HTTP API and the handlers it bundles. */
-import { describe, expect, test } from "vitest";
-import { lambdaOf, linksOf, ROLE, run, statementsOf, useProductionRun } from "./production.ts";
+import { expect, test } from "vitest";
+import { API_ROUTES } from "../../packages/core/src/contract/index.ts";
+import { describeProduction, ROLE, run } from "./production.ts";
 
-useProductionRun();
-
-describe("3. API", () => {
+describeProduction("3. API", () => {
   test("3. HTTP API (API Gateway v2) routes the API contract to the api handler", () => {
     const api = run.get("aws:apigatewayv2/api:Api", "ApiApi");
     expect(api.inputs.protocolType).toBe("HTTP");
@@ -17,19 +16,8 @@ describe("3. API", () => {
     );
     const routes = run.ofType("aws:apigatewayv2/route:Route");
     const keys = routes.map((r) => r.inputs.routeKey);
-    for (const key of [
-      "GET /api/health",
-      "GET /api/styles",
-      "POST /api/jobs",
-      "GET /api/jobs",
-      "GET /api/jobs/{id}",
-      "DELETE /api/jobs/{id}",
-      "GET /api/status",
-      "ANY /api/{proxy+}",
-    ]) {
-      expect(keys).toContain(key);
-    }
-    const handlerArn = lambdaOf("ApiHandler").state.arn;
+    for (const key of API_ROUTES) expect(keys).toContain(key);
+    const handlerArn = run.lambdaOf("ApiHandler").state.arn;
     for (const route of routes) {
       expect(route.inputs.apiId).toBe(api.id);
       const integrationId = route.inputs.target.replace("integrations/", "");
@@ -69,7 +57,7 @@ describe("3. API", () => {
       const unused = Object.keys(build.links).filter((name) => !build.resources.includes(name));
       expect([build.functionID, unused]).toEqual([build.functionID, []]);
     }
-    expect(linksOf("ApiHandler")).toEqual(
+    expect(run.linksOf("ApiHandler")).toEqual(
       [
         "DeadLetterQueue",
         "EdgeSecret",
@@ -83,15 +71,15 @@ describe("3. API", () => {
         "UploadsReplica",
       ].sort(),
     );
-    expect(linksOf("Worker")).toEqual(["Jobs", "Model", "Outputs", "Queue", "Uploads"]);
+    expect(run.linksOf("Worker")).toEqual(["Jobs", "Model", "Outputs", "Queue", "Uploads"]);
     // The sweeper purges deleted jobs again, in both buckets and both replicas.
-    expect(linksOf("SweeperHandler")).toEqual(
+    expect(run.linksOf("SweeperHandler")).toEqual(
       ["Jobs", "Outputs", "OutputsReplica", "Queue", "Uploads", "UploadsReplica"].sort(),
     );
-    expect(linksOf("AlertsSubscriberBreakerFunction")).toEqual(["Jobs"]);
+    expect(run.linksOf("AlertsSubscriberBreakerFunction")).toEqual(["Jobs"]);
     // Links grant nothing (test/permissions.test.ts): the breaker may update the Jobs table's
     // items, and nothing else.
-    const breaker = statementsOf("AlertsSubscriberBreakerFunction");
+    const breaker = run.statementsOf("AlertsSubscriberBreakerFunction");
     const jobsArn = run.get("aws:dynamodb/table:Table", "JobsTable").state.arn;
     expect(breaker.filter((s) => !s.Action.every((a) => a.startsWith("kms:")))).toEqual([
       expect.objectContaining({ Action: ["dynamodb:UpdateItem"], Resource: [jobsArn] }),

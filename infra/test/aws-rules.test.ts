@@ -4,7 +4,7 @@
  * `describe` per point of the issue, numbered as there; each asserts on the resources the program
  * registered, their inputs and their dependencies.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   BREAKER_ALARM_ENV,
   BREAKER_FILTER_POLICY_SCOPE,
@@ -14,34 +14,15 @@ import {
   requestAlarmName,
   UPLOAD_PREFIX,
 } from "../../packages/core/src/contract/index.ts";
-import type { ProgramRun, Registered } from "./harness.ts";
-import { runProgram } from "./harness.ts";
+import type { Registered } from "./harness.ts";
 import type { Json } from "./json.ts";
 import { ACCOUNT, REGION } from "./mocks.ts";
+import { config, DOMAIN, LAMBDA, REPLICA_REGION, run, useProductionRun } from "./production.ts";
 
-const DOMAIN = "photos.artai.test";
-const REPLICA_REGION = "eu-central-1";
-const LAMBDA = "aws:lambda/function:Function";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 
-let run: ProgramRun;
-let config: typeof import("../config.ts");
-
-beforeAll(async () => {
-  run = await runProgram({
-    stage: "production",
-    secrets: {
-      AlertEmail: "operators@artai.test",
-      StatusToken: "status-token-for-tests",
-      EdgeSecret: "edge-secret-for-tests",
-    },
-    env: { ARTAI_DOMAIN: DOMAIN, ARTAI_REPLICA_REGION: REPLICA_REGION },
-  });
-  config = await import("../config.ts");
-});
-
-afterAll(() => run?.dispose());
+useProductionRun();
 
 const key = (r: Registered) => `${r.type}::${r.name}`;
 /** Whether Pulumi creates `dependency` before `resource`. */

@@ -1,20 +1,18 @@
 /** The production program (production.ts): infra/edge.ts and infra/web.ts: the Router, WAF, the edge function and the routes. */
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { SECRET_HEADER, VIEWER_HEADER } from "../../packages/core/src/edge/index.ts";
 import type { Registered } from "./harness.ts";
 import type { Json } from "./json.ts";
-import { DOMAIN, EDGE_SECRET, LAMBDA, providerOf, run, useProductionRun } from "./production.ts";
+import { DOMAIN, describeProduction, EDGE_SECRET, LAMBDA, run } from "./production.ts";
 
-useProductionRun();
-
-describe("2. edge", () => {
+describeProduction("2. edge", () => {
   test("2. Router serves the stage's domain: ACM certificate validated in Route 53, alias records", () => {
     const certificate = run.ofType("aws:acm/certificate:Certificate");
     expect(certificate).toHaveLength(1);
     expect(certificate[0]?.inputs).toMatchObject({ domainName: DOMAIN, validationMethod: "DNS" });
     // CloudFront only accepts certificates from us-east-1.
-    expect(providerOf(certificate[0] as Registered)?.inputs.region).toBe("us-east-1");
+    expect(run.providerOf(certificate[0] as Registered)?.inputs.region).toBe("us-east-1");
 
     const records = run.ofType("aws:route53/record:Record");
     const validation = records.find((r) => r.inputs.type === "CNAME");

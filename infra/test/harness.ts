@@ -29,11 +29,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { expect } from "vitest";
 import type { Json } from "./json.ts";
 import { assignedState, callMock, REGION } from "./mocks.ts";
 import { type RpcServer, startRpcServer } from "./rpc-server.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
+export const LAMBDA = "aws:lambda/function:Function";
+export const ROLE = "aws:iam/role:Role";
 export const platformDir = path.join(repoRoot, ".sst", "platform");
 const fixtureWeb = path.join(import.meta.dirname, "fixtures", "web");
 
@@ -71,6 +74,16 @@ export interface ProgramRun {
   get(type: string, name: string): Registered;
   /** The resources of `type` that satisfy `predicate`. */
   find(type: string, predicate: (r: Registered) => boolean): Registered[];
+  /** The ARN of the one resource of `type` named `name`. */
+  arnOf(type: string, name: string): string;
+  /** The Lambda function of the `sst.aws.Function` named `fn` (SST names it `<fn>Function`). */
+  lambdaOf(fn: string): Registered;
+  /** The statements of the inline policies of `fn`'s role (`<fn>Role`). */
+  statementsOf(fn: string): Statement[];
+  /** The link names bundled into `fn`'s handler, sorted. */
+  linksOf(fn: string): string[];
+  /** The provider resource a resource was registered with (`urn::id` → the provider). */
+  providerOf(resource: Registered): Registered | undefined;
   /** Stops the RPC server and deletes the scratch root. */
   dispose(): Promise<void>;
 }
@@ -273,6 +286,14 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   }
 
   const ofType = (type: string) => resources.filter((r) => r.type === type);
+  const get = (type: string, name: string) => {
+    const found = resources.find((r) => r.type === type && r.name === name);
+    if (!found) {
+      const names = ofType(type).map((r) => r.name);
+      throw new Error(`no ${type} named ${name}; registered: ${names.join(", ") || "none"}`);
+    }
+    return found;
+  };
   return {
     resources,
     errors,
@@ -280,16 +301,19 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     rpc,
     root,
     ofType,
-    get(type, name) {
-      const found = resources.find((r) => r.type === type && r.name === name);
-      if (!found) {
-        const names = ofType(type).map((r) => r.name);
-        throw new Error(`no ${type} named ${name}; registered: ${names.join(", ") || "none"}`);
-      }
-      return found;
+    get,
+    find: (type, predicate) => ofType(type).filter(predicate),
+    arnOf: (type, name) => get(type, name).state.arn as string,
+    lambdaOf: (fn) => get(LAMBDA, `${fn}Function`),
+    statementsOf: (fn) => inlineStatements(get(ROLE, `${fn}Role`)),
+    linksOf(fn) {
+      const build = rpc.builds.find((b) => b.functionID === fn);
+      if (!build) throw new Error(`no build for ${fn}`);
+      return Object.keys(build.links).sort();
     },
-    find(type, predicate) {
-      return ofType(type).filter(predicate);
+    providerOf(resource) {
+      const id = resource.provider?.split("::").pop();
+      return ofType("pulumi:providers:aws").find((p) => p.id === id);
     },
     async dispose() {
       await rpc.close();
@@ -317,4 +341,18 @@ export interface Statement {
 export function inlineStatements(role: Registered): Statement[] {
   const policies: { policy: string }[] = role.inputs.inlinePolicies ?? [];
   return policies.flatMap((p) => JSON.parse(p.policy).Statement as Statement[]);
+}
+
+/**
+ * Asserts that the program refuses to run `stage` with `env`, stopping with `message` before it
+ * registers anything (a stage config guard). The secrets are placeholders.
+ */
+export async function expectRefusal(stage: string, env: Record<string, string>, message: RegExp) {
+  await expect(
+    runProgram({
+      stage,
+      secrets: { AlertEmail: "a@artai.test", StatusToken: "t", EdgeSecret: "e" },
+      env,
+    }),
+  ).rejects.toThrow(message);
 }

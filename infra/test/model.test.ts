@@ -1,23 +1,11 @@
 /** The production program (production.ts): infra/model.ts and infra/network.ts: the SageMaker endpoint, its image and the VPC. */
 import { realpathSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { inlineStatements, repoRoot } from "./harness.ts";
-import {
-  allows,
-  arnOf,
-  config,
-  KEY,
-  lambdaOf,
-  ROLE,
-  run,
-  statementsOf,
-  useProductionRun,
-} from "./production.ts";
+import { allows, config, describeProduction, KEY, ROLE, run } from "./production.ts";
 
-useProductionRun();
-
-describe("6. model", () => {
+describeProduction("6. model", () => {
   test("6. the ECR image is built from packages/model/Dockerfile and pushed to the model repository", () => {
     const [image] = run.ofType("docker-build:index:Image");
     const repository = run.get("aws:ecr/repository:Repository", "ModelRepository");
@@ -29,7 +17,7 @@ describe("6. model", () => {
     expect(image?.inputs.push).toBe(true);
     expect(image?.inputs.tags[0]).toMatch(new RegExp(`^${repository.state.repositoryUrl}:`));
     expect(repository.inputs.encryptionConfigurations).toEqual([
-      { encryptionType: "KMS", kmsKey: arnOf(KEY, "DataKey") },
+      { encryptionType: "KMS", kmsKey: run.arnOf(KEY, "DataKey") },
     ]);
     const model = run.get("aws:sagemaker/model:Model", "InferenceModel");
     // Pinned by digest (aws-rules.test.ts checks the form SageMaker accepts).
@@ -60,7 +48,7 @@ describe("6. model", () => {
       "InferenceEndpointConfig",
     );
     expect(endpointConfig.inputs.productionVariants[0].modelName).toBe(model.state.name);
-    expect(endpointConfig.inputs.kmsKeyArn).toBe(arnOf(KEY, "DataKey"));
+    expect(endpointConfig.inputs.kmsKeyArn).toBe(run.arnOf(KEY, "DataKey"));
     const endpoint = run.get("aws:sagemaker/endpoint:Endpoint", "InferenceEndpoint");
     expect(endpoint.inputs.endpointConfigName).toBe(endpointConfig.state.name);
   });
@@ -93,7 +81,7 @@ describe("6. model", () => {
       });
     }
     const workerSg = run.get("aws:ec2/securityGroup:SecurityGroup", "WorkerSecurityGroup");
-    expect(lambdaOf("Worker").inputs.vpcConfig).toEqual({
+    expect(run.lambdaOf("Worker").inputs.vpcConfig).toEqual({
       subnetIds: privateSubnets,
       securityGroupIds: [workerSg.id],
     });
@@ -123,8 +111,8 @@ describe("6. model", () => {
   });
 
   test("6. only the worker may call sagemaker:InvokeEndpoint, and on that endpoint alone", () => {
-    const endpointArn = arnOf("aws:sagemaker/endpoint:Endpoint", "InferenceEndpoint");
-    const invoke = allows(statementsOf("Worker"), "sagemaker:InvokeEndpoint");
+    const endpointArn = run.arnOf("aws:sagemaker/endpoint:Endpoint", "InferenceEndpoint");
+    const invoke = allows(run.statementsOf("Worker"), "sagemaker:InvokeEndpoint");
     expect(invoke.flatMap((s) => s.Resource)).toEqual([endpointArn]);
     for (const role of run.ofType(ROLE)) {
       if (role.name === "WorkerRole") continue;

@@ -1,47 +1,37 @@
 /** The production program (production.ts): infra/monitoring.ts: the alarms, the spend breaker and the dashboard. */
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
+  REQUEST_ALARM,
   REQUEST_ALARM_THRESHOLD,
   requestAlarmName,
 } from "../../packages/core/src/contract/index.ts";
 import type { Json } from "./json.ts";
-import {
-  ALERT_EMAIL,
-  allows,
-  arnOf,
-  config,
-  KEY,
-  lambdaOf,
-  run,
-  statementsOf,
-  useProductionRun,
-} from "./production.ts";
+import { ALERT_EMAIL, allows, config, describeProduction, KEY, run } from "./production.ts";
 
-useProductionRun();
+/** The topic every alarm notifies. */
+const alerts = () => run.get("aws:sns/topic:Topic", "AlertsTopic");
 
-describe("7. monitoring", () => {
+describeProduction("7. monitoring", () => {
   test("7. 10,000-requests alarm on the HTTP API's Count (ApiId) e-mails the SNS topic, address from a secret", () => {
     const alarm = run.get("aws:cloudwatch/metricAlarm:MetricAlarm", "RequestsAlarm");
-    const topic = run.get("aws:sns/topic:Topic", "AlertsTopic");
+    const topic = alerts();
     expect(alarm.inputs).toMatchObject({
+      // The contract's rule: AWS/ApiGateway Count, Sum, above REQUEST_ALARM_THRESHOLD,
+      // missing data not breaching.
+      ...REQUEST_ALARM,
       // The e-mail subject carries the alarm name; it matches the local stack's.
       name: requestAlarmName("production"),
-      namespace: "AWS/ApiGateway",
-      metricName: "Count",
       dimensions: { ApiId: run.get("aws:apigatewayv2/api:Api", "ApiApi").id },
-      statistic: "Sum",
-      period: 86_400,
-      evaluationPeriods: 1,
-      threshold: REQUEST_ALARM_THRESHOLD,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
       alarmActions: [topic.state.arn],
       okActions: [topic.state.arn],
     });
+    expect(alarm.inputs.threshold).toBe(REQUEST_ALARM_THRESHOLD);
+    // "In 24 hours": one period of a day, judged once.
+    expect(alarm.inputs.period * alarm.inputs.evaluationPeriods).toBe(24 * 60 * 60);
     // The status page charts requests against the same threshold.
-    expect(Number(lambdaOf("ApiHandler").inputs.environment.variables.ARTAI_ALARM_THRESHOLD)).toBe(
-      alarm.inputs.threshold,
-    );
+    expect(
+      Number(run.lambdaOf("ApiHandler").inputs.environment.variables.ARTAI_ALARM_THRESHOLD),
+    ).toBe(alarm.inputs.threshold);
     const email = run
       .ofType("aws:sns/topicSubscription:TopicSubscription")
       .find((s) => s.inputs.protocol === "email");
@@ -49,8 +39,8 @@ describe("7. monitoring", () => {
   });
 
   test("7. spend breaker: the alert topic invokes the breaker Lambda, which may write the Jobs table", () => {
-    const topic = run.get("aws:sns/topic:Topic", "AlertsTopic");
-    const breaker = lambdaOf("AlertsSubscriberBreakerFunction");
+    const topic = alerts();
+    const breaker = run.lambdaOf("AlertsSubscriberBreakerFunction");
     const subscription = run
       .ofType("aws:sns/topicSubscription:TopicSubscription")
       .find((s) => s.inputs.protocol === "lambda");
@@ -70,7 +60,7 @@ describe("7. monitoring", () => {
   });
 
   test("7. alarms on dead-letter queue depth > 0 and on worker errors", () => {
-    const topic = run.get("aws:sns/topic:Topic", "AlertsTopic").state.arn;
+    const topic = alerts().state.arn;
     const dlq = run.get("aws:cloudwatch/metricAlarm:MetricAlarm", "DeadLetterAlarm");
     expect(dlq.inputs).toMatchObject({
       namespace: "AWS/SQS",
@@ -84,7 +74,7 @@ describe("7. monitoring", () => {
     expect(errors.inputs).toMatchObject({
       namespace: "AWS/Lambda",
       metricName: "Errors",
-      dimensions: { FunctionName: lambdaOf("Worker").state.name },
+      dimensions: { FunctionName: run.lambdaOf("Worker").state.name },
       threshold: 0,
       comparisonOperator: "GreaterThanThreshold",
       alarmActions: [topic],
@@ -112,7 +102,7 @@ describe("7. monitoring", () => {
     const alarms = body.widgets.flatMap((w: Json) => w.properties.alarms ?? []);
     expect(alarms).toEqual(
       ["RequestsAlarm", "DeadLetterAlarm", "WorkerErrorsAlarm"].map((a) =>
-        arnOf("aws:cloudwatch/metricAlarm:MetricAlarm", a),
+        run.arnOf("aws:cloudwatch/metricAlarm:MetricAlarm", a),
       ),
     );
   });
@@ -120,7 +110,7 @@ describe("7. monitoring", () => {
   test("7. SQS and SNS are encrypted with a customer-managed key that CloudWatch may use", () => {
     const key = run.get(KEY, "MessagingKey");
     expect(key.inputs.enableKeyRotation).toBe(true);
-    expect(run.get("aws:sns/topic:Topic", "AlertsTopic").inputs.kmsMasterKeyId).toBe(key.state.arn);
+    expect(alerts().inputs.kmsMasterKeyId).toBe(key.state.arn);
     for (const queue of run.ofType("aws:sqs/queue:Queue")) {
       if (queue.name.startsWith("Web")) continue;
       expect(queue.inputs.kmsMasterKeyId).toBe(key.state.arn);
@@ -130,7 +120,7 @@ describe("7. monitoring", () => {
     );
     expect(services).toContain("cloudwatch.amazonaws.com");
     // The worker polls the encrypted queue, so its role may decrypt with this key.
-    expect(allows(statementsOf("Worker"), "kms:Decrypt").flatMap((s) => s.Resource)).toContain(
+    expect(allows(run.statementsOf("Worker"), "kms:Decrypt").flatMap((s) => s.Resource)).toContain(
       key.state.arn,
     );
   });

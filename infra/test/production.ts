@@ -1,20 +1,17 @@
 /**
  * The production stage of ArtAI's SST program, run under Pulumi mocks (see harness.ts), shared
  * by the per-infra-file tests (`program`, `edge`, `api`, `storage`, `queue`, `model`,
- * `monitoring`). One test per requirement of the infrastructure issue, numbered as in the
- * issue; each asserts on the AWS resources the program registered and the inputs it gave them.
+ * `monitoring`) and `aws-rules`. One test per requirement of the infrastructure issue, numbered as
+ * in the issue; each asserts on the AWS resources the program registered and the inputs it gave them.
  *
- * A test file calls `useProductionRun()` once; `run` and `config` are then live bindings that
- * hold that file's run (each test file runs in its own process, see vitest.config.ts).
+ * A test file holds one `describeProduction(…)` block (or calls `useProductionRun()` once before
+ * several); `run` and `config` are then live bindings that hold that file's run (each test file
+ * runs in its own process, see vitest.config.ts).
  */
-import { afterAll, beforeAll } from "vitest";
-import {
-  inlineStatements,
-  type ProgramRun,
-  type Registered,
-  runProgram,
-  type Statement,
-} from "./harness.ts";
+import { afterAll, beforeAll, describe } from "vitest";
+import { type ProgramRun, runProgram, type Statement } from "./harness.ts";
+
+export { LAMBDA, ROLE } from "./harness.ts";
 
 export const DOMAIN = "photos.artai.test";
 export const REPLICA_REGION = "eu-central-1";
@@ -22,8 +19,6 @@ export const ALERT_EMAIL = "operators@artai.test";
 export const EDGE_SECRET = "edge-secret-for-tests";
 export const S3 = "aws:s3/bucket:Bucket";
 export const KEY = "aws:kms/key:Key";
-export const LAMBDA = "aws:lambda/function:Function";
-export const ROLE = "aws:iam/role:Role";
 
 export let run: ProgramRun;
 export let config: typeof import("../config.ts");
@@ -46,18 +41,12 @@ export function useProductionRun() {
   afterAll(() => run?.dispose());
 }
 
-export const arnOf = (type: string, name: string) => run.get(type, name).state.arn as string;
-export const lambdaOf = (fn: string) => run.get(LAMBDA, `${fn}Function`);
-export const statementsOf = (fn: string) => inlineStatements(run.get(ROLE, `${fn}Role`));
-export const linksOf = (fn: string) => {
-  const build = run.rpc.builds.find((b) => b.functionID === fn);
-  if (!build) throw new Error(`no build for ${fn}`);
-  return Object.keys(build.links).sort();
-};
+/** A file's one `describe` block over the production program, which runs once before its tests. */
+export function describeProduction(name: string, tests: () => void) {
+  useProductionRun();
+  describe(name, tests);
+}
+
+/** The statements among `statements` that allow `action`. */
 export const allows = (statements: Statement[], action: string) =>
   statements.filter((s) => s.Effect === "Allow" && s.Action.includes(action));
-/** The provider resource a resource was registered with (`urn::id` → the provider). */
-export const providerOf = (resource: Registered) => {
-  const id = resource.provider?.split("::").pop();
-  return run.ofType("pulumi:providers:aws").find((p) => p.id === id);
-};

@@ -1,16 +1,14 @@
 /** The production program (production.ts): infra/queue.ts and infra/worker.ts: the jobs queue, its DLQ and the worker. */
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   DLQ_RETENTION_SECONDS,
   MAX_RECEIVE_COUNT,
   UPLOAD_PREFIX,
 } from "../../packages/core/src/contract/index.ts";
 import type { Json } from "./json.ts";
-import { arnOf, KEY, lambdaOf, run, S3, useProductionRun } from "./production.ts";
+import { describeProduction, KEY, run, S3 } from "./production.ts";
 
-useProductionRun();
-
-describe("5. queue", () => {
+describeProduction("5. queue", () => {
   test("5. jobs queue: DLQ after 5 receives, DLQ keeps 14 days (longer), visibility >= 6x worker timeout, KMS", () => {
     const queue = run.get("aws:sqs/queue:Queue", "QueueQueue");
     const dlq = run.get("aws:sqs/queue:Queue", "DeadLetterQueueQueue");
@@ -23,10 +21,10 @@ describe("5. queue", () => {
     expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThan(
       queue.inputs.messageRetentionSeconds,
     );
-    const workerTimeout = lambdaOf("Worker").inputs.timeout;
+    const workerTimeout = run.lambdaOf("Worker").inputs.timeout;
     expect(workerTimeout).toBeGreaterThan(60);
     expect(queue.inputs.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * workerTimeout);
-    const messagingKey = arnOf(KEY, "MessagingKey");
+    const messagingKey = run.arnOf(KEY, "MessagingKey");
     expect(queue.inputs.kmsMasterKeyId).toBe(messagingKey);
     expect(dlq.inputs.kmsMasterKeyId).toBe(messagingKey);
   });
@@ -58,7 +56,7 @@ describe("5. queue", () => {
     expect(others).toEqual([]);
     expect(mapping?.inputs).toMatchObject({
       eventSourceArn: queueArn,
-      functionName: lambdaOf("Worker").state.arn,
+      functionName: run.lambdaOf("Worker").state.arn,
       functionResponseTypes: ["ReportBatchItemFailures"],
     });
     expect(mapping?.inputs.scalingConfig.maximumConcurrency).toBeGreaterThanOrEqual(2);

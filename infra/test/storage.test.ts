@@ -1,25 +1,20 @@
 /** The production program (production.ts): infra/storage.ts: the buckets, their replicas and the Jobs table. */
-import { describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { REPLICATION } from "../../packages/core/src/contract/index.ts";
 import type { Statement } from "./harness.ts";
 import type { Json } from "./json.ts";
 import {
   allows,
-  arnOf,
   DOMAIN,
+  describeProduction,
   KEY,
-  providerOf,
   REPLICA_REGION,
   ROLE,
   run,
   S3,
-  statementsOf,
-  useProductionRun,
 } from "./production.ts";
 
-useProductionRun();
-
-describe("4. storage", () => {
+describeProduction("4. storage", () => {
   const buckets = ["Uploads", "Outputs"] as const;
 
   test("4. both buckets: versioning, SSE-KMS with a customer-managed key, Block Public Access, BucketOwnerEnforced", () => {
@@ -96,7 +91,7 @@ describe("4. storage", () => {
   });
 
   test("4. cross-region replication to versioned buckets in the configured secondary region, each with its own KMS key", () => {
-    const dataKeyArn = arnOf(KEY, "DataKey");
+    const dataKeyArn = run.arnOf(KEY, "DataKey");
     const replicaKeys = new Set<string>();
     for (const name of buckets) {
       const replication = run.get(
@@ -105,8 +100,8 @@ describe("4. storage", () => {
       );
       const replica = run.get(S3, `${name}Replica`);
       const key = run.get(KEY, `${name}ReplicaKey`);
-      expect(providerOf(replica)?.inputs.region).toBe(REPLICA_REGION);
-      expect(providerOf(key)?.inputs.region).toBe(REPLICA_REGION);
+      expect(run.providerOf(replica)?.inputs.region).toBe(REPLICA_REGION);
+      expect(run.providerOf(key)?.inputs.region).toBe(REPLICA_REGION);
       expect(key.state.arn).not.toBe(dataKeyArn);
       replicaKeys.add(key.state.arn);
 
@@ -154,7 +149,7 @@ describe("4. storage", () => {
   test("4. deleting a job reaches the replicas: the API and the sweeper link each replica with its name and region, and may list and delete its versions", () => {
     for (const fn of ["ApiHandler", "SweeperHandler"]) {
       const build = run.rpc.builds.find((b) => b.functionID === fn);
-      const statements = statementsOf(fn);
+      const statements = run.statementsOf(fn);
       for (const name of buckets) {
         const replica = run.get(S3, `${name}Replica`);
         expect(build?.links[`${name}Replica`]).toMatchObject({
@@ -193,7 +188,7 @@ describe("4. storage", () => {
     expect(table.inputs.ttl).toEqual({ attributeName: "expiresAt", enabled: true });
     expect(table.inputs.serverSideEncryption).toEqual({
       enabled: true,
-      kmsKeyArn: arnOf(KEY, "DataKey"),
+      kmsKeyArn: run.arnOf(KEY, "DataKey"),
     });
   });
 });

@@ -1,4 +1,5 @@
 /** Small helpers that shape API Gateway HTTP API (v2) responses the same way everywhere. */
+import type { ErrorBody, ErrorCode } from "@artai/core/contract";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
 export const OWNER_COOKIE = "artai_owner";
@@ -19,12 +20,13 @@ export const json = (
   body: JSON.stringify(body),
 });
 
+/** The API's `{error:{code,message}}` answer; `code` is one of the contract's `ERROR_CODES`. */
 export const error = (
   statusCode: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   headers: Record<string, string> = {},
-) => json(statusCode, { error: { code, message } }, headers);
+) => json(statusCode, { error: { code, message } satisfies ErrorBody }, headers);
 
 export function readCookie(event: APIGatewayProxyEventV2, name: string): string | undefined {
   const cookies = event.cookies ?? event.headers?.cookie?.split(/;\s*/) ?? [];

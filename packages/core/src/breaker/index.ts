@@ -9,15 +9,9 @@ import { isConditionFailed } from "../aws/index.ts";
 import { BREAKER_ALARM_ENV } from "../contract/index.ts";
 import { Paused } from "../errors/index.ts";
 import { log } from "../log/index.ts";
-import { BreakerEntity } from "./entity.ts";
+import { breakers } from "./entity.ts";
 
 const NAME = "spend";
-
-let entity: ReturnType<typeof BreakerEntity> | undefined;
-const breakers = () => {
-  entity ??= BreakerEntity();
-  return entity;
-};
 
 /** The fields of a CloudWatch alarm state-change notification the breaker relies on. */
 export const AlarmNotification = z.looseObject({

@@ -12,6 +12,24 @@
 export const REQUEST_ALARM_THRESHOLD = 10_000;
 
 /**
+ * The request alarm's rule, as CloudWatch evaluates it: API Gateway's `Count` of the HTTP API
+ * (infra adds the `ApiId` dimension; a REST API's would be `ApiName`, and the wrong one never
+ * fires: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html),
+ * summed over one day and judged once, above the threshold. Missing data is not a breach
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
+ */
+export const REQUEST_ALARM = {
+  namespace: "AWS/ApiGateway",
+  metricName: "Count",
+  statistic: "Sum",
+  period: 24 * 60 * 60,
+  evaluationPeriods: 1,
+  threshold: REQUEST_ALARM_THRESHOLD,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+} as const;
+
+/**
  * The request alarm's CloudWatch name for a stage. The name says what the alarm means, so the
  * e-mail subject (`ALARM: "<name>" in <region>`) does too.
  */

@@ -66,6 +66,8 @@ export const ERROR_CODES = [
   "UploadMissing",
   "UploadExpired",
   "ModelUnavailable",
+  /** The model container refused the options the worker sent it (docs/model.md). */
+  "InvalidOptions",
   "NotFound",
   "Forbidden",
   "Unauthorized",
@@ -76,11 +78,29 @@ export const ERROR_CODES = [
   "InternalError",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
 
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
 }
+
+/**
+ * The API's routes (docs/api.md), in API Gateway's `METHOD /path` form. infra declares them one by
+ * one, so the API's surface is visible; `ANY /api/{proxy+}` sends everything else to the same
+ * handler, so unknown paths get ArtAI's JSON 404.
+ */
+export const API_ROUTES = [
+  "GET /api/health",
+  "GET /api/styles",
+  "POST /api/jobs",
+  "GET /api/jobs",
+  "GET /api/jobs/{id}",
+  "DELETE /api/jobs/{id}",
+  "GET /api/status",
+  "ANY /api/{proxy+}",
+] as const;
 
 /** The options a client may send with `POST /api/jobs`; the API fills in what is left out. */
 export interface JobRequestOptions {

@@ -82,219 +82,66 @@ export interface Grant {
   caller?: "code" | "event-source-mapping";
 }
 
-/** Every function's permissions. Nothing outside this table is granted (besides KMS). */
+/** One row of the table: `actions` on `resource` (at `scope`), because of `why`. */
+const grant = (
+  resource: Grant["resource"],
+  scope: Grant["scope"],
+  actions: readonly string[],
+  why: string,
+  caller?: Grant["caller"],
+): Grant => ({ resource, scope, actions, why, ...(caller ? { caller } : {}) });
+
+/**
+ * The two rows that purge every version of a job's objects from a bucket: list the versions and
+ * delete markers (`s3:ListBucketVersions` on the bucket), then delete each one by its version
+ * (`s3:DeleteObjectVersion` on the objects).
+ */
+const purge = (resource: ResourceName, listWhy: string, deleteWhy: string): Grant[] => [
+  grant(resource, "bucket", ["s3:ListBucketVersions"], listWhy),
+  grant(resource, "objects", ["s3:DeleteObjectVersion"], deleteWhy),
+];
+
+/**
+ * Every function's permissions. Nothing outside this table is granted (besides KMS). One row a
+ * grant: resource, scope, actions, why (and who calls, where it is not the function's own code).
+ */
+// biome-ignore format: a table reads best one row a line
 export const PERMISSIONS: Record<FunctionName, readonly Grant[]> = {
   api: [
-    {
-      resource: "Jobs",
-      scope: "table",
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-      ],
-      why: "reads a job (and the breaker flag, and a rate-limit bucket), creates jobs, takes rate-limit tokens, deletes a job",
-    },
-    {
-      resource: "Jobs",
-      scope: "index/gsi1",
-      actions: ["dynamodb:Query"],
-      why: "lists an owner's jobs and counts their open ones (byOwner)",
-    },
-    {
-      resource: "Jobs",
-      scope: "index/gsi2",
-      actions: ["dynamodb:Query"],
-      why: "the status page counts the last day's finished jobs (byStatus)",
-    },
-    {
-      resource: "Uploads",
-      scope: "bucket",
-      actions: ["s3:ListBucket", "s3:ListBucketVersions"],
-      why: "the health check's HeadBucket; a job's deletion lists every version of its upload",
-    },
-    {
-      resource: "Uploads",
-      scope: "objects",
-      actions: ["s3:PutObject", "s3:GetObject", "s3:DeleteObjectVersion"],
-      why: "presigns the upload POST and copies an image into a new job; signs the input's download link and reads the copy source; deletes every version on job deletion",
-    },
-    {
-      resource: "Outputs",
-      scope: "bucket",
-      actions: ["s3:ListBucket", "s3:ListBucketVersions"],
-      why: "the health check's HeadBucket; a job's deletion lists every version of its variations",
-    },
-    {
-      resource: "Outputs",
-      scope: "objects",
-      actions: ["s3:GetObject", "s3:DeleteObjectVersion"],
-      why: "signs the variations' download links and reads a variation to vary it again; deletes every version on job deletion",
-    },
-    {
-      resource: "UploadsReplica",
-      scope: "bucket",
-      actions: ["s3:ListBucketVersions"],
-      why: "a job's deletion lists the replica's versions and delete markers (S3 never replicates a versioned delete)",
-    },
-    {
-      resource: "UploadsReplica",
-      scope: "objects",
-      actions: ["s3:DeleteObjectVersion"],
-      why: "a job's deletion deletes every replica version and delete marker",
-    },
-    {
-      resource: "OutputsReplica",
-      scope: "bucket",
-      actions: ["s3:ListBucketVersions"],
-      why: "a job's deletion lists the replica's versions and delete markers (S3 never replicates a versioned delete)",
-    },
-    {
-      resource: "OutputsReplica",
-      scope: "objects",
-      actions: ["s3:DeleteObjectVersion"],
-      why: "a job's deletion deletes every replica version and delete marker",
-    },
-    {
-      resource: "Queue",
-      scope: "queue",
-      actions: ["sqs:GetQueueAttributes"],
-      why: "the status page shows the jobs queue's depth",
-    },
-    {
-      resource: "DeadLetterQueue",
-      scope: "queue",
-      actions: ["sqs:GetQueueAttributes"],
-      why: "the status page shows the dead-letter queue's depth",
-    },
-    {
-      resource: "*",
-      scope: "*",
-      actions: ["cloudwatch:GetMetricData"],
-      why: "the status page's request count and model metrics (GetMetricData has no resource-level permissions)",
-    },
+    grant("Jobs",            "table",      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "reads a job (and the breaker flag, and a rate-limit bucket), creates jobs, takes rate-limit tokens, deletes a job"),
+    grant("Jobs",            "index/gsi1", ["dynamodb:Query"], "lists an owner's jobs and counts their open ones (byOwner)"),
+    grant("Jobs",            "index/gsi2", ["dynamodb:Query"], "the status page counts the last day's finished jobs (byStatus)"),
+    grant("Uploads",         "bucket",     ["s3:ListBucket", "s3:ListBucketVersions"], "the health check's HeadBucket; a job's deletion lists every version of its upload"),
+    grant("Uploads",         "objects",    ["s3:PutObject", "s3:GetObject", "s3:DeleteObjectVersion"], "presigns the upload POST and copies an image into a new job; signs the input's download link and reads the copy source; deletes every version on job deletion"),
+    grant("Outputs",         "bucket",     ["s3:ListBucket", "s3:ListBucketVersions"], "the health check's HeadBucket; a job's deletion lists every version of its variations"),
+    grant("Outputs",         "objects",    ["s3:GetObject", "s3:DeleteObjectVersion"], "signs the variations' download links and reads a variation to vary it again; deletes every version on job deletion"),
+    ...purge("UploadsReplica", "a job's deletion lists the replica's versions and delete markers (S3 never replicates a versioned delete)", "a job's deletion deletes every replica version and delete marker"),
+    ...purge("OutputsReplica", "a job's deletion lists the replica's versions and delete markers (S3 never replicates a versioned delete)", "a job's deletion deletes every replica version and delete marker"),
+    grant("Queue",           "queue",      ["sqs:GetQueueAttributes"], "the status page shows the jobs queue's depth"),
+    grant("DeadLetterQueue", "queue",      ["sqs:GetQueueAttributes"], "the status page shows the dead-letter queue's depth"),
+    grant("*",               "*",          ["cloudwatch:GetMetricData"], "the status page's request count and model metrics (GetMetricData has no resource-level permissions)"),
   ],
   worker: [
-    {
-      resource: "Jobs",
-      scope: "table",
-      actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-      why: "reads the job, then claims, succeeds, fails or releases it with conditional updates",
-    },
-    {
-      resource: "Uploads",
-      scope: "bucket",
-      actions: ["s3:ListBucket"],
-      why: "a missing upload must answer 404 NoSuchKey (the job fails as UploadMissing), not 403",
-    },
-    {
-      resource: "Uploads",
-      scope: "objects",
-      actions: ["s3:GetObject", "s3:GetObjectVersion"],
-      why: "reads the uploaded image: the version the S3 event names, or the latest for a re-driven job",
-    },
-    {
-      resource: "Outputs",
-      scope: "objects",
-      actions: ["s3:PutObject"],
-      why: "writes the variations",
-    },
-    {
-      resource: "Queue",
-      scope: "queue",
-      actions: ["sqs:ChangeMessageVisibility"],
-      why: "shortens a failed message's visibility for exponential backoff",
-    },
-    {
-      resource: "Queue",
-      scope: "queue",
-      actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-      why: "Lambda's event source mapping polls the queue and deletes what succeeded, with the worker's role",
-      caller: "event-source-mapping",
-    },
-    {
-      resource: "Model",
-      scope: "endpoint",
-      actions: ["sagemaker:InvokeEndpoint"],
-      why: "asks the model for the variations",
-    },
+    grant("Jobs",            "table",      ["dynamodb:GetItem", "dynamodb:UpdateItem"], "reads the job, then claims, succeeds, fails or releases it with conditional updates"),
+    grant("Uploads",         "bucket",     ["s3:ListBucket"], "a missing upload must answer 404 NoSuchKey (the job fails as UploadMissing), not 403"),
+    grant("Uploads",         "objects",    ["s3:GetObject", "s3:GetObjectVersion"], "reads the uploaded image: the version the S3 event names, or the latest for a re-driven job"),
+    grant("Outputs",         "objects",    ["s3:PutObject"], "writes the variations"),
+    grant("Queue",           "queue",      ["sqs:ChangeMessageVisibility"], "shortens a failed message's visibility for exponential backoff"),
+    grant("Queue",           "queue",      ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Lambda's event source mapping polls the queue and deletes what succeeded, with the worker's role", "event-source-mapping"),
+    grant("Model",           "endpoint",   ["sagemaker:InvokeEndpoint"], "asks the model for the variations"),
   ],
   sweeper: [
-    {
-      resource: "Jobs",
-      scope: "index/gsi2",
-      actions: ["dynamodb:Query"],
-      why: "finds jobs that sat queued or processing past their deadline (byStatus)",
-    },
-    {
-      resource: "Jobs",
-      scope: "table",
-      actions: ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-      why: "fails or releases a stuck job with a conditional update; reschedules or drops a deletion record, and removes the job a failed deletion left (byDue is on gsi2)",
-    },
-    {
-      resource: "Uploads",
-      scope: "bucket",
-      actions: ["s3:ListBucket", "s3:ListBucketVersions"],
-      why: "HeadObject of an upload that never came must answer 404, not 403, so the job expires; lists a deleted job's versions to purge them again",
-    },
-    {
-      resource: "Uploads",
-      scope: "objects",
-      actions: ["s3:GetObject", "s3:DeleteObjectVersion"],
-      why: "HeadObject: whether a stuck job's upload arrived; purges a deleted job's versions again",
-    },
-    {
-      resource: "Outputs",
-      scope: "bucket",
-      actions: ["s3:ListBucketVersions"],
-      why: "lists a deleted job's variations (late worker writes) to purge them again",
-    },
-    {
-      resource: "Outputs",
-      scope: "objects",
-      actions: ["s3:DeleteObjectVersion"],
-      why: "purges a deleted job's variations again",
-    },
-    {
-      resource: "UploadsReplica",
-      scope: "bucket",
-      actions: ["s3:ListBucketVersions"],
-      why: "lists a deleted job's upload versions that replicated after the deletion",
-    },
-    {
-      resource: "UploadsReplica",
-      scope: "objects",
-      actions: ["s3:DeleteObjectVersion"],
-      why: "purges them (deletes of a version do not replicate)",
-    },
-    {
-      resource: "OutputsReplica",
-      scope: "bucket",
-      actions: ["s3:ListBucketVersions"],
-      why: "lists a deleted job's variation versions that replicated after the deletion",
-    },
-    {
-      resource: "OutputsReplica",
-      scope: "objects",
-      actions: ["s3:DeleteObjectVersion"],
-      why: "purges them (deletes of a version do not replicate)",
-    },
-    {
-      resource: "Queue",
-      scope: "queue",
-      actions: ["sqs:SendMessage"],
-      why: "re-drives a job whose upload event was lost or whose delivery died",
-    },
+    grant("Jobs",            "index/gsi2", ["dynamodb:Query"], "finds jobs that sat queued or processing past their deadline (byStatus)"),
+    grant("Jobs",            "table",      ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], "fails or releases a stuck job with a conditional update; reschedules or drops a deletion record, and removes the job a failed deletion left (byDue is on gsi2)"),
+    grant("Uploads",         "bucket",     ["s3:ListBucket", "s3:ListBucketVersions"], "HeadObject of an upload that never came must answer 404, not 403, so the job expires; lists a deleted job's versions to purge them again"),
+    grant("Uploads",         "objects",    ["s3:GetObject", "s3:DeleteObjectVersion"], "HeadObject: whether a stuck job's upload arrived; purges a deleted job's versions again"),
+    ...purge("Outputs",        "lists a deleted job's variations (late worker writes) to purge them again", "purges a deleted job's variations again"),
+    ...purge("UploadsReplica", "lists a deleted job's upload versions that replicated after the deletion", "purges them (deletes of a version do not replicate)"),
+    ...purge("OutputsReplica", "lists a deleted job's variation versions that replicated after the deletion", "purges them (deletes of a version do not replicate)"),
+    grant("Queue",           "queue",      ["sqs:SendMessage"], "re-drives a job whose upload event was lost or whose delivery died"),
   ],
   breaker: [
-    {
-      resource: "Jobs",
-      scope: "table",
-      actions: ["dynamodb:UpdateItem"],
-      why: "sets or clears the spend breaker's flag (a conditional upsert)",
-    },
+    grant("Jobs",            "table",      ["dynamodb:UpdateItem"], "sets or clears the spend breaker's flag (a conditional upsert)"),
   ],
 };
 

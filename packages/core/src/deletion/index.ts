@@ -11,9 +11,7 @@
  * everywhere again, 5 minutes after the deletion and then at doubling intervals for 24 hours. It
  * also removes the job's record, which finishes a deletion whose request failed half-way.
  */
-import { Entity } from "electrodb";
-import { Resource } from "sst";
-import { dynamo } from "../aws/index.ts";
+import { immutable, onJobsTable, primaryKey, required, secondaryKey } from "../aws/table.ts";
 import * as Job from "../job/index.ts";
 import * as Storage from "../storage/index.ts";
 
@@ -26,37 +24,20 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * One deleted job still being watched. `byDue` (gsi2) lists them by the time of their next purge.
  * `expiresAt` (epoch seconds) lets DynamoDB's TTL drop a record the sweeper never got back to.
  */
-export const DeletionEntity = () =>
-  new Entity(
-    {
-      model: { entity: "deletion", version: "1", service: "artai" },
-      attributes: {
-        jobId: { type: "string", required: true, readOnly: true },
-        deletedAt: { type: "number", required: true, readOnly: true },
-        passes: { type: "number", required: true },
-        nextPurgeAt: { type: "string", required: true },
-        expiresAt: { type: "number", required: true },
-      },
-      indexes: {
-        byJob: {
-          pk: { field: "pk", composite: ["jobId"] },
-          sk: { field: "sk", composite: [] },
-        },
-        byDue: {
-          index: "gsi2",
-          pk: { field: "gsi2pk", composite: [] },
-          sk: { field: "gsi2sk", composite: ["nextPurgeAt", "jobId"] },
-        },
-      },
-    },
-    { table: Resource.Jobs.name, client: dynamo() },
-  );
-
-let entity: ReturnType<typeof DeletionEntity> | undefined;
-const deletions = () => {
-  entity ??= DeletionEntity();
-  return entity;
-};
+const deletions = onJobsTable({
+  model: { entity: "deletion", version: "1", service: "artai" },
+  attributes: {
+    jobId: immutable("string"),
+    deletedAt: immutable("number"),
+    passes: required("number"),
+    nextPurgeAt: required("string"),
+    expiresAt: required("number"),
+  },
+  indexes: {
+    byJob: primaryKey(["jobId"]),
+    byDue: secondaryKey("gsi2", [], ["nextPurgeAt", "jobId"]),
+  },
+});
 
 const schedule = (jobId: string, deletedAt: number, passes: number) => ({
   jobId,

@@ -1,4 +1,4 @@
-import { MAX_UPLOAD_IN_WORDS } from "../contract/index.ts";
+import { type ErrorBody, type ErrorCode, MAX_UPLOAD_IN_WORDS } from "../contract/index.ts";
 
 /**
  * ArtAI's typed errors. `code` is stable and is what clients and the UI switch on; `message` is
@@ -6,8 +6,8 @@ import { MAX_UPLOAD_IN_WORDS } from "../contract/index.ts";
  */
 export class AppError extends Error {
   constructor(
-    /** One of the contract's `ERROR_CODES`, or a code the model container answered with. */
-    readonly code: string,
+    /** One of the contract's `ERROR_CODES`: a code the contract does not declare fails to compile. */
+    readonly code: ErrorCode,
     message: string,
     readonly status = 400,
     options?: { cause?: unknown },
@@ -16,7 +16,7 @@ export class AppError extends Error {
     this.name = code;
   }
 
-  toJSON(): { code: string; message: string } {
+  toJSON(): ErrorBody {
     return { code: this.code, message: this.message };
   }
 }

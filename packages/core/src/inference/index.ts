@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-sagemaker-runtime";
 import { Resource } from "sst";
 import { sagemaker } from "../aws/index.ts";
-import type { JobOptions } from "../contract/index.ts";
+import { isErrorCode, type JobOptions } from "../contract/index.ts";
 import { AppError, Retryable } from "../errors/index.ts";
 
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -69,6 +69,25 @@ function containerError(error: unknown): { status?: number; code?: string; messa
 }
 
 /**
+ * What a failed `InvokeEndpoint` means for the job. A 4xx refusal by the container (other than 429)
+ * is an `AppError` that fails it; its code is the container's, a contract code (docs/model.md), or
+ * `InternalError` for any other, a fault on ArtAI's side that still fails rather than retries.
+ * Anything else (busy, down, slow) is `Retryable`.
+ */
+export function invokeFailure(error: unknown): AppError | Retryable {
+  const { status, code, message } = containerError(error);
+  if (status && status >= 400 && status < 500 && status !== 429 && code) {
+    return new AppError(
+      isErrorCode(code) ? code : "InternalError",
+      message ?? "The model could not use this image.",
+      400,
+      { cause: error },
+    );
+  }
+  return unavailable(error);
+}
+
+/**
  * Asks the model for variations of `png`. A refusal by the model (a bad image) becomes an
  * `AppError` that fails the job; anything else (busy, down, slow) is `Retryable`.
  */
@@ -88,13 +107,7 @@ export async function vary(png: Buffer, options: JobOptions): Promise<InferenceR
       }),
     );
   } catch (error) {
-    const { status, code, message } = containerError(error);
-    if (status && status >= 400 && status < 500 && status !== 429 && code) {
-      throw new AppError(code, message ?? "The model could not use this image.", 400, {
-        cause: error,
-      });
-    }
-    throw unavailable(error);
+    throw invokeFailure(error);
   }
   const raw = JSON.parse(Buffer.from(response.Body ?? []).toString("utf8")) as RawResponse;
   return {

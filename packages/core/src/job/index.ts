@@ -6,17 +6,11 @@
 import { randomBytes } from "node:crypto";
 import { isConditionFailed } from "../aws/index.ts";
 import { isTerminal, type JobOptions, type Status } from "../contract/index.ts";
-import { JobEntity, type JobItem } from "./entity.ts";
+import { type JobItem, jobs } from "./entity.ts";
 
 export type { Status } from "../contract/index.ts";
 export type { JobItem } from "./entity.ts";
 export { isTerminal };
-
-let entity: ReturnType<typeof JobEntity> | undefined;
-const jobs = () => {
-  entity ??= JobEntity();
-  return entity;
-};
 
 /** 128 random bits, URL-safe: ids are unguessable, so knowing one is the only way to ask for it. */
 export const newId = () => randomBytes(16).toString("base64url");

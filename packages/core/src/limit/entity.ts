@@ -1,28 +1,19 @@
-import { Entity } from "electrodb";
-import { Resource } from "sst";
-import { dynamo } from "../aws/index.ts";
+import { immutable, onJobsTable, primaryKey, required } from "../aws/table.ts";
 
 export const ACTIONS = ["create", "read"] as const;
 
 /** One token bucket per client address and action, on the Jobs table (see limit/index.ts). */
-export const BucketEntity = () =>
-  new Entity(
-    {
-      model: { entity: "ratebucket", version: "1", service: "artai" },
-      attributes: {
-        action: { type: ACTIONS, required: true, readOnly: true },
-        client: { type: "string", required: true, readOnly: true },
-        /** Epoch ms at which the bucket is full again; it never lags behind "now" by more than a refill. */
-        tat: { type: "number", required: true },
-        /** Epoch seconds after which the item is useless (a TTL attribute where the table has one). */
-        expiresAt: { type: "number" },
-      },
-      indexes: {
-        byClient: {
-          pk: { field: "pk", composite: ["action", "client"] },
-          sk: { field: "sk", composite: [] },
-        },
-      },
-    },
-    { table: Resource.Jobs.name, client: dynamo() },
-  );
+export const buckets = onJobsTable({
+  model: { entity: "ratebucket", version: "1", service: "artai" },
+  attributes: {
+    action: immutable(ACTIONS),
+    client: immutable("string"),
+    /** Epoch ms at which the bucket is full again; it never lags behind "now" by more than a refill. */
+    tat: required("number"),
+    /** Epoch seconds after which the item is useless (a TTL attribute where the table has one). */
+    expiresAt: { type: "number" },
+  },
+  indexes: {
+    byClient: primaryKey(["action", "client"]),
+  },
+});

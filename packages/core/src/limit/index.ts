@@ -11,7 +11,7 @@
 import { isConditionFailed } from "../aws/index.ts";
 import { RateLimited, TooManyOpenJobs } from "../errors/index.ts";
 import * as Job from "../job/index.ts";
-import { type ACTIONS, BucketEntity } from "./entity.ts";
+import { type ACTIONS, buckets } from "./entity.ts";
 
 export type Action = (typeof ACTIONS)[number];
 
@@ -36,12 +36,6 @@ export const limits = (): Limits => ({
   openJobsPerOwner: positive("ARTAI_LIMIT_OPEN_JOBS", 10),
 });
 
-let buckets: ReturnType<typeof BucketEntity> | undefined;
-const table = () => {
-  buckets ??= BucketEntity();
-  return buckets;
-};
-
 /**
  * Takes one token from `client`'s bucket for `action`, or throws `RateLimited` with the number of
  * seconds after which a token will be there. A bucket holds a minute's worth of tokens and refills
@@ -56,7 +50,7 @@ export async function take(client: string, action: Action, now = Date.now()): Pr
   const key = { action, client };
   try {
     // A bucket that is full (or new): it now lacks exactly one token.
-    await table()
+    await buckets()
       .update(key)
       .set({ tat: now + interval, expiresAt })
       .where(({ tat }, { notExists, lt }) => `${notExists(tat)} OR ${lt(tat, now)}`)
@@ -67,7 +61,7 @@ export async function take(client: string, action: Action, now = Date.now()): Pr
   }
   try {
     // A bucket that is partly spent: spend one more token if one is left.
-    await table()
+    await buckets()
       .patch(key)
       .add({ tat: interval })
       .set({ expiresAt })
@@ -77,7 +71,7 @@ export async function take(client: string, action: Action, now = Date.now()): Pr
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
-  const current = await table().get(key).go({ consistent: true });
+  const current = await buckets().get(key).go({ consistent: true });
   const tat = current.data?.tat ?? now;
   // Concurrent requests read the clock in one order and land their writes in another, so `tat`
   // may have been set by a request that read a later "now" than this one. A token is never more

@@ -2,7 +2,7 @@
  * The sweeper: the pipeline's safety net for jobs that can no longer finish on their own, run on
  * a schedule (infra/sweeper.ts).
  */
-import { MAX_RECEIVE_COUNT } from "../contract/index.ts";
+import { type ErrorCode, MAX_RECEIVE_COUNT } from "../contract/index.ts";
 import * as Job from "../job/index.ts";
 import * as Metrics from "../metrics/index.ts";
 import * as Queue from "../queue/index.ts";
@@ -29,26 +29,20 @@ export async function sweep(
       counts.redriven++;
       continue;
     }
-    const expired = await Job.fail(job.id, {
+    const expired = await failStale(job, now, {
       code: "UploadExpired",
       message: "The image never arrived before the upload link expired. Please upload it again.",
     });
-    if (expired) {
-      counts.expired++;
-      Metrics.jobFinished("failed", job, now);
-    }
+    if (expired) counts.expired++;
   }
   for (const job of await Job.listStale("processing", before)) {
     if ((job.leaseUntil ?? 0) + SWEEP_GRACE_MS >= now) continue;
     if ((job.attempts ?? 0) >= MAX_RECEIVE_COUNT) {
-      const failed = await Job.fail(job.id, {
+      const failed = await failStale(job, now, {
         code: "ModelUnavailable",
         message: "The image model did not answer in time after several tries. Please try again.",
       });
-      if (failed) {
-        counts.failed++;
-        Metrics.jobFinished("failed", job, now);
-      }
+      if (failed) counts.failed++;
     } else if (await Job.release(job.id)) {
       await Queue.redrive({
         bucket: Storage.buckets().uploads,
@@ -59,4 +53,18 @@ export async function sweep(
     }
   }
   return counts;
+}
+
+/**
+ * Fails a job the sweeper found stuck, and counts it as finished. False when the job moved on
+ * meanwhile (the conditional write did not apply), so nothing is counted twice.
+ */
+async function failStale(
+  job: Job.JobItem,
+  now: number,
+  error: { code: ErrorCode; message: string },
+): Promise<boolean> {
+  if (!(await Job.fail(job.id, error))) return false;
+  Metrics.jobFinished("failed", job, now);
+  return true;
 }

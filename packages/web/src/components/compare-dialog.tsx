@@ -1,8 +1,9 @@
 "use client";
 
 import type { Variation } from "@artai/core/contract";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { styleName } from "@/lib/format.ts";
+import { useModal } from "@/lib/use-modal.ts";
 import { Button, LineIcon } from "./ui.tsx";
 
 /**
@@ -28,16 +29,9 @@ export function CompareDialog({
   onVary: (variation: Variation) => void;
   busy: boolean;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal(variation !== null);
   const titleId = useId();
   const [position, setPosition] = useState(50);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (variation && !dialog.open) dialog.showModal();
-    if (!variation && dialog.open) dialog.close();
-  }, [variation]);
 
   const number = (variation?.index ?? 0) + 1;
 

@@ -7,6 +7,7 @@ import { ApiError, deleteJob, getJob, listJobs } from "@/lib/api.ts";
 import { formatRelative, shortId, styleName } from "@/lib/format.ts";
 import { explain } from "@/lib/messages.ts";
 import { LONG_POLL_SECONDS } from "@/lib/use-job.ts";
+import { useModal } from "@/lib/use-modal.ts";
 import { Button, buttonStyles, Notice, Spinner } from "./ui.tsx";
 
 const statusStyles: Record<JobView["status"], string> = {
@@ -251,14 +252,8 @@ function ConfirmDelete({
   onCancel: () => void;
   onConfirm: (job: JobView) => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal(job !== null);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (job && !dialog.open) dialog.showModal();
-    if (!job && dialog.open) dialog.close();
-  }, [job]);
   return (
     <dialog
       ref={ref}

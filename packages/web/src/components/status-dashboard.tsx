@@ -45,7 +45,10 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Figures({ rows }: { rows: [string, ReactNode][] }) {
+/** Label and value pairs, in the order shown. */
+type Rows = [string, ReactNode][];
+
+function Figures({ rows }: { rows: Rows }) {
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
       {rows.map(([label, value]) => (
@@ -55,6 +58,35 @@ function Figures({ rows }: { rows: [string, ReactNode][] }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/**
+ * A card of figures (with `children` above them), or "<missing> are unavailable." when the status
+ * could not read its section (`rows` null).
+ */
+function FiguresCard({
+  title,
+  rows,
+  missing,
+  children,
+}: {
+  title: string;
+  rows: Rows | null;
+  missing: string;
+  children?: ReactNode;
+}) {
+  return (
+    <Card title={title}>
+      {rows ? (
+        <div className="flex flex-col gap-3">
+          {children}
+          <Figures rows={rows} />
+        </div>
+      ) : (
+        <p>{missing} are unavailable.</p>
+      )}
+    </Card>
   );
 }
 
@@ -71,13 +103,15 @@ function Badge({ tone, children }: { tone: "good" | "bad" | "neutral"; children:
   );
 }
 
-const queueRows = (name: string, q: QueueDepth): [string, ReactNode][] => [
+const MODEL_TONE = { healthy: "good", degraded: "bad", idle: "neutral" } as const;
+
+const queueRows = (name: string, q: QueueDepth): Rows => [
   [`${name}: waiting`, q.visible],
   [`${name}: in flight`, q.inFlight],
   [`${name}: delayed`, q.delayed],
 ];
 
-const latencyRows = (name: string, p: Percentiles | null): [string, ReactNode][] =>
+const latencyRows = (name: string, p: Percentiles | null): Rows =>
   p
     ? [
         [`${name} p50`, seconds(p.p50)],
@@ -85,6 +119,25 @@ const latencyRows = (name: string, p: Percentiles | null): [string, ReactNode][]
         [`${name} p99`, seconds(p.p99)],
       ]
     : [[name, "no finished jobs"]];
+
+const queueFigures = (queues: StatusView["queues"]): Rows | null =>
+  queues && [...queueRows("Jobs", queues.jobs), ...queueRows("Dead letters", queues.deadLetter)];
+
+const jobFigures = (jobs: StatusView["jobs"]): Rows | null =>
+  jobs && [
+    ["Succeeded", jobs.succeeded],
+    ["Failed", jobs.failed],
+    ...latencyRows("Total", jobs.total),
+    ...latencyRows("Processing", jobs.processing),
+  ];
+
+const modelFigures = (model: StatusView["model"]): Rows | null =>
+  model && [
+    ["Invocations", model.invocations],
+    ["Server errors", model.errors5xx],
+    ["Refused images", model.errors4xx],
+    ["Average latency", model.latencyMs === null ? "—" : seconds(model.latencyMs)],
+  ];
 
 function Dashboard({ status }: { status: StatusView }) {
   const { requests, breaker, queues, jobs, model } = status;
@@ -146,61 +199,19 @@ function Dashboard({ status }: { status: StatusView }) {
       </Card>
 
       <div className="grid gap-4 md:grid-cols-3">
-        <Card title="Queues">
-          {queues ? (
-            <Figures
-              rows={[
-                ...queueRows("Jobs", queues.jobs),
-                ...queueRows("Dead letters", queues.deadLetter),
-              ]}
-            />
-          ) : (
-            <p>Queue depths are unavailable.</p>
-          )}
-        </Card>
-        <Card title="Job latency, last 24 hours">
-          {jobs ? (
-            <Figures
-              rows={[
-                ["Succeeded", jobs.succeeded],
-                ["Failed", jobs.failed],
-                ...latencyRows("Total", jobs.total),
-                ...latencyRows("Processing", jobs.processing),
-              ]}
-            />
-          ) : (
-            <p>Job figures are unavailable.</p>
-          )}
-        </Card>
-        <Card title="Model, last hour">
+        <FiguresCard title="Queues" rows={queueFigures(queues)} missing="Queue depths" />
+        <FiguresCard
+          title="Job latency, last 24 hours"
+          rows={jobFigures(jobs)}
+          missing="Job figures"
+        />
+        <FiguresCard title="Model, last hour" rows={modelFigures(model)} missing="Model figures">
           {model ? (
-            <div className="flex flex-col gap-3">
-              <p>
-                <Badge
-                  tone={
-                    model.health === "healthy"
-                      ? "good"
-                      : model.health === "degraded"
-                        ? "bad"
-                        : "neutral"
-                  }
-                >
-                  Model: {model.health}
-                </Badge>
-              </p>
-              <Figures
-                rows={[
-                  ["Invocations", model.invocations],
-                  ["Server errors", model.errors5xx],
-                  ["Refused images", model.errors4xx],
-                  ["Average latency", model.latencyMs === null ? "—" : seconds(model.latencyMs)],
-                ]}
-              />
-            </div>
-          ) : (
-            <p>Model figures are unavailable.</p>
-          )}
-        </Card>
+            <p>
+              <Badge tone={MODEL_TONE[model.health]}>Model: {model.health}</Badge>
+            </p>
+          ) : null}
+        </FiguresCard>
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Updated {new Date(status.generatedAt).toLocaleTimeString()}; refreshes every 30 seconds.

@@ -100,3 +100,24 @@ export function LineIcon({
     </svg>
   );
 }
+
+/** A page of its own: its heading, the sentence that says what it is for, then its content. */
+export function Page({
+  title,
+  intro,
+  children,
+}: {
+  title: string;
+  intro: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="font-semibold text-2xl tracking-tight sm:text-3xl">{title}</h1>
+        <p className="mt-1 text-zinc-600 dark:text-zinc-400">{intro}</p>
+      </div>
+      {children}
+    </div>
+  );
+}
