@@ -106,7 +106,7 @@ assertReplicaRegion(homeRegion, stage.replicaRegion);
 /**
  * Values infra shares with the application and the local stack, declared once in the contract
  * (packages/core/src/contract): the request alarm's threshold, the worker's timeout and the queue
- * settings derived from it.
+ * settings derived from it, and the key prefix under which uploads land (only these start a job).
  */
 export {
   DLQ_RETENTION_SECONDS,
@@ -114,6 +114,7 @@ export {
   QUEUE_RETENTION_SECONDS,
   QUEUE_VISIBILITY_SECONDS,
   REQUEST_ALARM_THRESHOLD,
+  UPLOAD_PREFIX,
   WORKER_TIMEOUT_SECONDS,
 } from "../packages/core/src/contract/index.ts";
 

@@ -7,9 +7,10 @@ import {
   MAX_RECEIVE_COUNT,
   QUEUE_RETENTION_SECONDS,
   QUEUE_VISIBILITY_SECONDS,
+  UPLOAD_PREFIX,
 } from "./config.ts";
 import { messagingKey } from "./kms.ts";
-import { UPLOAD_PREFIX, uploads } from "./storage.ts";
+import { uploads } from "./storage.ts";
 
 /** Messages the worker gave up on; an alarm fires as soon as one arrives. */
 export const deadLetterQueue = new sst.aws.Queue("DeadLetterQueue", {

@@ -215,9 +215,6 @@ export const outputsReplica = outputsStore.replica;
  */
 export const replicaLinks = [uploadsReplica.link, outputsReplica.link];
 
-/** S3 key prefix under which uploads land; only these start a job. */
-export const UPLOAD_PREFIX = "uploads/";
-
 /**
  * The Jobs table of ElectroDB's single-table design: `pk`/`sk` plus the `gsi1` and `gsi2`
  * indexes, with point-in-time recovery and the data key.

@@ -91,7 +91,7 @@ export async function apply(notification: AlarmNotification): Promise<boolean> {
   return true;
 }
 
-/** The alarm the breaker obeys, from `$ARTAI_BREAKER_ALARM` (infra and the local stack set it). */
+/** The alarm the breaker obeys, from `$ARTAI_BREAKER_ALARM` (the deployment sets it: infra/monitoring.ts). */
 export function obeyedAlarm(env: Record<string, string | undefined> = process.env): string {
   const name = env[BREAKER_ALARM_ENV];
   if (!name) {

@@ -1,6 +1,6 @@
 /**
  * The request alarm and the spend breaker's subscription to it, declared once for infra
- * (infra/monitoring.ts) and the local stack (packages/local/src/ops). Browser-safe: no imports.
+ * (infra/monitoring.ts) and every other reader (docs/infra.md). Browser-safe: no imports.
  *
  * Three alarms publish to the one alert topic (requests, dead-letter queue, worker errors), and
  * only the request alarm may pause job creation. So the breaker's SNS subscription carries a filter

@@ -201,8 +201,7 @@ export const OUTPUT_PREFIX = "outputs/";
 /**
  * Which buckets S3 replicates to the secondary region, and whether delete markers replicate too.
  * Keys are the source buckets' link names, values their replicas' link names (`{ name, region }`).
- * infra/storage.ts writes the replication rules from this, and the local S3 replicates by it, with
- * AWS's rules: new versions and (here) delete markers replicate; a delete that names a version
+ * infra/storage.ts writes the replication rules from this. AWS's rules apply: new versions and (here) delete markers replicate; a delete that names a version
  * never does (docs/infra.md#replication). So deleting a job purges the replicas as well.
  */
 export const REPLICATION = {
@@ -329,5 +328,5 @@ export const stylePreviewPath = (style: Style) => `/styles/${style}.webp`;
 
 // ── Least privilege ─────────────────────────────────────────────────────────────────────────
 
-/** Each function's IAM permissions (infra writes them; the local stack enforces them). */
+/** Each function's IAM permissions (infra/permissions.ts writes them into each role). */
 export * from "./permissions.ts";

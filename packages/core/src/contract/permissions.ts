@@ -1,8 +1,7 @@
 /**
  * Least privilege, declared once: for each of ArtAI's Lambda functions, the IAM actions it may
  * perform on each resource, and why. infra/ writes every function's role policy from this table
- * (infra/permissions.ts), and the local stack's S3, DynamoDB and SQS answer `AccessDenied` to any
- * call a function's credentials make that the table does not allow (packages/local/src/iam/).
+ * (infra/permissions.ts); docs/infra.md says where else it is held to.
  *
  * Each row is derived from what the code calls. IAM action names are not always API names; the
  * mapping is AWS's "Actions, resources, and condition keys" service authorization reference:
@@ -37,8 +36,7 @@
  * - SageMaker `InvokeEndpoint` is authorised on the endpoint's ARN
  *   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html).
  *
- * KMS use (the data and messaging keys) is granted next to the functions in infra/, and is not
- * emulated locally.
+ * KMS use (the data and messaging keys) is granted next to the functions in infra/.
  *
  * Browser-safe by rule, like the rest of the contract: this module imports nothing.
  */

@@ -1,6 +1,8 @@
 /**
  * A local CloudWatch metric alarm with the semantics of ArtAI's request alarm on AWS: the Sum of
- * one metric over one period (a rolling window), compared with a threshold. It is evaluated on
+ * one metric over one period (a rolling window), compared with a threshold. Its rule is the one
+ * infra declares (`REQUEST_ALARM` in @artai/core/contract); a rule this evaluator does not
+ * implement is refused by name rather than evaluated some other way. It is evaluated on
  * every new sample and on a timer, and it notifies its actions once per state change, with the
  * same notification CloudWatch sends to SNS. Its state is persisted, so a restart of the stack
  * neither forgets an ALARM nor announces it twice.
@@ -65,12 +67,41 @@ const datapointTime = (ms: number) => {
 };
 const decimal = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
 
+/** How CloudWatch judges the metric: the fields of a rule such as the contract's `REQUEST_ALARM`. */
+export interface AlarmRule {
+  statistic: string;
+  /** Seconds per datapoint: 86,400 for the request alarm. */
+  period: number;
+  evaluationPeriods: number;
+  comparisonOperator: string;
+  treatMissingData: string;
+}
+
+/** The one rule shape this evaluator implements; any other field value is refused. */
+const SUPPORTED: Omit<AlarmRule, "period"> = {
+  statistic: "Sum",
+  evaluationPeriods: 1,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+};
+
+function checkRule(name: string, rule: AlarmRule): void {
+  for (const [field, value] of Object.entries(SUPPORTED)) {
+    const asked = rule[field as keyof AlarmRule];
+    if (asked !== value)
+      throw new Error(
+        `alarm ${name}: the local CloudWatch evaluates ${field} ${String(value)} only, not ${String(asked)}`,
+      );
+  }
+  if (!Number.isInteger(rule.period) || rule.period <= 0)
+    throw new Error(`alarm ${name}: period must be a whole number of seconds, not ${rule.period}`);
+}
+
 export interface MetricAlarmOptions {
   name: string;
   description: string;
   metric: MetricId;
-  /** Seconds summed: 86,400 for the request alarm. */
-  periodSeconds: number;
+  rule: AlarmRule;
   threshold: number;
   region: string;
   accountId: string;
@@ -98,6 +129,7 @@ export class MetricAlarm {
   private pending = new Set<Promise<void>>();
 
   constructor(readonly options: MetricAlarmOptions) {
+    checkRule(options.name, options.rule);
     this.clock = options.clock ?? Date.now;
     this.configuredAt = this.clock();
     mkdirSync(dirname(options.stateFile), { recursive: true });
@@ -119,7 +151,7 @@ export class MetricAlarm {
     const second = Math.floor(now / 1000);
     return this.options.store.total(
       this.options.metric,
-      (second - this.options.periodSeconds + 1) * 1000,
+      (second - this.options.rule.period + 1) * 1000,
       (second + 1) * 1000,
     ).sum;
   }
@@ -134,7 +166,7 @@ export class MetricAlarm {
     const next: AlarmState = value > this.options.threshold ? "ALARM" : "OK";
     if (next === this.saved.state) return undefined;
     const previous = this.saved.state;
-    const windowStart = now - this.options.periodSeconds * 1000;
+    const windowStart = now - this.options.rule.period * 1000;
     const reason =
       `Threshold Crossed: 1 out of the last 1 datapoints [${decimal(value)} (${datapointTime(windowStart)})] was ` +
       `${next === "ALARM" ? "" : "not "}greater than the threshold (${decimal(this.options.threshold)}) ` +
@@ -193,9 +225,9 @@ export class MetricAlarm {
         Statistic: "SUM",
         Unit: null,
         Dimensions: Object.entries(o.metric.dimensions).map(([name, value]) => ({ value, name })),
-        Period: o.periodSeconds,
-        EvaluationPeriods: 1,
-        DatapointsToAlarm: 1,
+        Period: o.rule.period,
+        EvaluationPeriods: o.rule.evaluationPeriods,
+        DatapointsToAlarm: o.rule.evaluationPeriods,
         ComparisonOperator: "GreaterThanThreshold",
         Threshold: o.threshold,
         TreatMissingData: "notBreaching",

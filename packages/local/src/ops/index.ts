@@ -10,6 +10,7 @@ import {
   BREAKER_ALARM_ENV,
   BREAKER_FILTER_POLICY_SCOPE,
   breakerFilterPolicy,
+  REQUEST_ALARM,
   REQUEST_ALARM_THRESHOLD,
   requestAlarmName,
 } from "@artai/core/contract";
@@ -26,7 +27,6 @@ export type { AlarmNotification } from "./alarm.ts";
 export { MetricAlarm } from "./alarm.ts";
 export { MetricStore } from "./metric-store.ts";
 
-export const ALARM_PERIOD_SECONDS = 86_400;
 /** The local HTTP API's id: the `ApiId` dimension of its `Count` metric. */
 export const LOCAL_API_ID = "local";
 
@@ -44,8 +44,8 @@ export interface OpsOptions {
 }
 
 export const requestMetric = (apiId = LOCAL_API_ID): MetricId => ({
-  namespace: "AWS/ApiGateway",
-  name: "Count",
+  namespace: REQUEST_ALARM.namespace,
+  name: REQUEST_ALARM.metricName,
   dimensions: { ApiId: apiId },
 });
 
@@ -115,7 +115,7 @@ export async function startOps(input: {
     name: alarmName,
     description: `ArtAI ${input.stage}: more than ${threshold} API requests in 24 hours`,
     metric: requestMetric(),
-    periodSeconds: ALARM_PERIOD_SECONDS,
+    rule: REQUEST_ALARM,
     threshold,
     region: input.region,
     accountId: input.accountId,
