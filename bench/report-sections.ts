@@ -78,18 +78,18 @@ function apiSection(results: Results): string[] {
   const api = results.api;
   if (!api) return [];
   const row = (r: typeof api.post) =>
-    `| \`${r.route}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-US")} | ${r.latencyMs.p50} ms | ${r.latencyMs.p99} ms | ${r.requests.toLocaleString("en-US")} | ${r.non2xx} | ${r.cpuMsPerRequest.toFixed(1)} ms (≈ ${Math.round(1000 / r.cpuMsPerRequest).toLocaleString("en-US")}/s per core) | ${pct(r.eventLoopUtilization)} | ${r.database.callsPerRequest.toFixed(1)} × ${r.database.p50Ms.toFixed(1)} ms |`;
+    `| \`${r.route}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-US")} | ${r.latencyMs.p50} ms | ${r.latencyMs.p99} ms | ${r.requests.toLocaleString("en-US")} | ${r.non2xx} | ${r.cpuMsPerRequest.toFixed(1)} ms (≈ ${Math.round(1000 / r.cpuMsPerRequest).toLocaleString("en-US")}/s per core) | ${pct(r.eventLoopUtilization)} / ${pct(r.stackEventLoopUtilization)} | ${r.database.callsPerRequest.toFixed(1)} × ${r.database.p50Ms.toFixed(1)} ms |`;
   return [
     "## 3. API",
     "",
     `autocannon in its own process, ${api.post.connections} connections for ${api.post.durationS} s per route, on loopback through the same front (API Gateway adapter) the browser uses. \`POST\` requests carry no cookie, so each one is a first visit that also creates its owner (one owner would meet the open-jobs cap after a few jobs); \`GET\` reads a finished job with its owner's cookie (its answer carries presigned links to the input and the variation).`,
     "",
-    "| route | req/s | p50 | p99 | requests | non-2xx | stack CPU per request | API event loop busy | DynamoDB calls per request × p50 |",
+    "| route | req/s | p50 | p99 | requests | non-2xx | stack CPU per request | event loop busy: api function's thread / stack's main thread | the api function's DynamoDB calls per request × p50 |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     row(api.post),
     row(api.get),
     "",
-    `Where the stack process's CPU went under \`POST\` load (V8 sampling profiler, a separate ${api.postProfile.durationS} s run, share of busy samples by where the code comes from): ${api.postProfile.shares
+    `Where the stack's main thread's CPU went under \`POST\` load (the front, the API Gateway adapter, dynalite, the local S3; the api function's own thread is not sampled; V8 sampling profiler, a separate ${api.postProfile.durationS} s run, share of busy samples by where the code comes from): ${api.postProfile.shares
       .slice(0, 8)
       .map((c) => `${c.name} ${pct(c.share)}`)
       .join(", ")}.`,

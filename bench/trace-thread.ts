@@ -15,6 +15,8 @@ import { BroadcastChannel, isMainThread, threadId } from "node:worker_threads";
 
 /** The channel's name, shared with trace.ts. */
 export const TRACE_CHANNEL = "artai-bench-trace";
+/** Where trace.ts asks the threads how busy their event loop has been; they answer on TRACE_CHANNEL. */
+export const LOOP_CHANNEL = "artai-bench-trace-loop";
 
 /** What a function's thread posts: a call that started, then the same call (by `id`) ending. */
 export type CallMessage =
@@ -29,13 +31,23 @@ export type CallMessage =
       op: string;
       at: number;
     }
-  | { kind: "end"; id: string; at: number; status?: number };
+  | { kind: "end"; id: string; at: number; status?: number }
+  /** The thread's event loop since it started (`performance.eventLoopUtilization()`). */
+  | { kind: "loop"; fn: string; idle: number; active: number; request: number };
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
 if (!isMainThread) {
   const channel = new BroadcastChannel(TRACE_CHANNEL);
   channel.unref();
+  const loop = new BroadcastChannel(LOOP_CHANNEL);
+  loop.unref();
+  loop.onmessage = (event) => {
+    const { idle, active } = performance.eventLoopUtilization();
+    const fn = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "";
+    const request = (event as { data: { request: number } }).data.request;
+    channel.postMessage({ kind: "loop", fn, idle, active, request } satisfies CallMessage);
+  };
   let next = 0;
   dc.subscribe("http.client.request.start", (message) => {
     const { request } = message as { request: ClientRequest };

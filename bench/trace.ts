@@ -11,7 +11,7 @@ import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { BroadcastChannel } from "node:worker_threads";
 import { FUNCTIONS, type FunctionName } from "@artai/core/contract";
-import { type CallMessage, TRACE_CHANNEL } from "./trace-thread.ts";
+import { type CallMessage, LOOP_CHANNEL, TRACE_CHANNEL } from "./trace-thread.ts";
 
 /** What to give the stack's `lambdaInstrument` option so its functions' calls reach a `Trace`. */
 export const TRACE_INSTRUMENT = new URL("./trace-thread.ts", import.meta.url).href;
@@ -19,6 +19,17 @@ export const TRACE_INSTRUMENT = new URL("./trace-thread.ts", import.meta.url).hr
 export type Target = "s3" | "dynamodb" | "sagemaker" | "model" | "sqs" | "other";
 /** The function a call came from; `unknown` for a thread that has no function's name. */
 export type Origin = FunctionName | "unknown";
+
+/** A thread's event loop since it started: time idle and time busy (ms). */
+export interface EventLoop {
+  origin: Origin;
+  idle: number;
+  active: number;
+}
+
+/** The share of the time between two readings that the thread's event loop was busy. */
+export const busyShare = (from: EventLoop, to: EventLoop) =>
+  (to.active - from.active) / Math.max(1e-9, to.active - from.active + (to.idle - from.idle));
 
 export interface Span {
   target: Target;
@@ -40,6 +51,9 @@ export class Trace {
   private readonly targets = new Map<number, Target>();
   private readonly open = new Map<string, Span>();
   private readonly channel = new BroadcastChannel(TRACE_CHANNEL);
+  private readonly loop = new BroadcastChannel(LOOP_CHANNEL);
+  private readonly loops = new Map<number, (loop: EventLoop) => void>();
+  private nextLoopRequest = 0;
   private readonly apiPort: number;
   private inFlight = 0;
   private readonly onServer = (message: unknown) => {
@@ -58,12 +72,14 @@ export class Trace {
     }
     this.channel.onmessage = (event) => this.received((event as { data: CallMessage }).data);
     this.channel.unref();
+    this.loop.unref();
     // The front's server runs in this thread: its requests tell when the API is idle.
     dc.subscribe("http.server.request.start", this.onServer);
   }
 
   close() {
     this.channel.close();
+    this.loop.close();
     dc.unsubscribe("http.server.request.start", this.onServer);
   }
 
@@ -94,12 +110,38 @@ export class Trace {
     }
   }
 
+  /**
+   * How long `origin`'s thread has spent idle and busy since it started (ms), as that thread's
+   * `performance.eventLoopUtilization()` says; the difference of two readings is its share busy.
+   */
+  eventLoop(origin: Origin, timeoutMs = 5_000): Promise<EventLoop> {
+    const request = this.nextLoopRequest++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.loops.delete(request);
+        reject(new Error(`the ${origin} function's thread did not say how busy it was`));
+      }, timeoutMs);
+      this.loops.set(request, (loop) => {
+        if (loop.origin !== origin) return;
+        clearTimeout(timer);
+        this.loops.delete(request);
+        resolve(loop);
+      });
+      this.loop.postMessage({ request });
+    });
+  }
+
   /** The spans of `origin` that started in [from, to] (performance.now() milliseconds). */
   between(from: number, to: number, origin: Origin): Span[] {
     return this.spans.filter((s) => s.origin === origin && s.start >= from && s.start <= to);
   }
 
   private received(message: CallMessage) {
+    if (message.kind === "loop") {
+      const { idle, active } = message;
+      this.loops.get(message.request)?.({ origin: originOf(message.fn), idle, active });
+      return;
+    }
     const at = message.at - performance.timeOrigin;
     if (message.kind === "end") {
       const span = this.open.get(message.id);
