@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { runProcess } from "./children.ts";
 import { type CpuShare, profileCpu } from "./profile.ts";
 import { summarize } from "./stats.ts";
-import type { Trace } from "./trace.ts";
+import { busyShare, type Trace } from "./trace.ts";
 
 export interface LoadResult {
   route: string;
@@ -21,13 +21,15 @@ export interface LoadResult {
   timeouts: number;
   statusCodes: Record<string, number>;
   /**
-   * CPU time the stack's process (API handler, dynalite, local S3) spent per request. Unlike the
+   * CPU time the stack's process (all its threads: the API handler, dynalite, local S3) spent per request. Unlike the
    * latency on a shared machine, this hardly depends on what else runs: 1000 ÷ this is about the
    * requests per second one free core could serve.
    */
   cpuMsPerRequest: number;
-  /** Share of the time the API process's event loop was busy (1 = saturated). */
+  /** Share of the time the api function's thread's event loop was busy (1 = saturated). */
   eventLoopUtilization: number;
+  /** The same for the stack's main thread: the front, the API Gateway adapter, dynalite, the local S3. */
+  stackEventLoopUtilization: number;
   /** DynamoDB calls the API made per request, and their median duration (ms). */
   database: { callsPerRequest: number; p50Ms: number; msPerRequest: number };
   /** Presigned-URL and other S3 calls over HTTP per request (signing itself makes none). */
@@ -94,12 +96,14 @@ async function measured(
   run: () => Promise<AutocannonJson>,
 ): Promise<LoadResult> {
   const elu0 = performance.eventLoopUtilization();
+  const api0 = await trace.eventLoop("api");
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await run();
   const t1 = performance.now();
-  const elu = performance.eventLoopUtilization(elu0).utilization;
   const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  const api1 = await trace.eventLoop("api");
   // Requests autocannon gave up on may still be in the API; let them finish before going on.
   await trace.apiIdle();
   const spans = trace.between(t0, t1, "api").filter((s) => Number.isFinite(s.end));
@@ -108,7 +112,8 @@ async function measured(
   return {
     ...summary(route, connections, r),
     cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / requests,
-    eventLoopUtilization: elu,
+    eventLoopUtilization: busyShare(api0, api1),
+    stackEventLoopUtilization: elu,
     database: {
       callsPerRequest: db.length / requests,
       p50Ms: summarize(db).p50,
@@ -124,7 +129,11 @@ function summary(
   r: AutocannonJson,
 ): Omit<
   LoadResult,
-  "cpuMsPerRequest" | "eventLoopUtilization" | "database" | "objectStoreCallsPerRequest"
+  | "cpuMsPerRequest"
+  | "eventLoopUtilization"
+  | "stackEventLoopUtilization"
+  | "database"
+  | "objectStoreCallsPerRequest"
 > {
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats ?? {}))

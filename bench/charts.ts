@@ -24,7 +24,7 @@ export const PARTS: { key: keyof Breakdown; name: string; color: string }[] = [
   { key: "queueMs", name: "S3 event + queue", color: "#9ca3af" },
   { key: "databaseMs", name: "database", color: "#f59e0b" },
   { key: "objectStoreMs", name: "object store", color: "#10b981" },
-  { key: "workerCodecsMs", name: "worker codecs", color: "#06b6d4" },
+  { key: "workerCodecsMs", name: "worker code", color: "#06b6d4" },
   { key: "modelCodecsMs", name: "model codecs", color: "#8b5cf6" },
   { key: "modelComputeMs", name: "model compute", color: "#2563eb" },
   { key: "modelTransportMs", name: "model transport", color: "#ec4899" },

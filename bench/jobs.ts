@@ -10,28 +10,34 @@ import * as Job from "@artai/core/job";
 import { Browser, upload } from "@artai/local/client";
 import type { Invocation } from "./model-proxy.ts";
 import type { Photo } from "./photos.ts";
-import { type Span, Trace, unionMs } from "./trace.ts";
+import { exclusiveMs, type Trace, unionMs } from "./trace.ts";
 
 /** Milliseconds since the epoch, with performance.now()'s resolution. */
 export const now = () => performance.timeOrigin + performance.now();
 const toEpoch = (perf: number) => performance.timeOrigin + perf;
 
+/**
+ * The parts of a lone job's time, from the upload's completion to the client seeing it succeeded;
+ * per job they add up to that whole. The worker's calls share its busy time without overlap: a
+ * moment with several calls in flight counts once, for the SageMaker call first, then S3, then
+ * DynamoDB. The model's three parts are the SageMaker call's time, split.
+ */
 export interface Breakdown {
-  /** Upload complete → the worker's first call: the S3 event, the queue and its poll. */
+  /** Upload complete → the worker's first call: the S3 event, the queue, its poll, the invoke. */
   queueMs: number;
-  /** The worker's DynamoDB calls (read, claim, finish). */
+  /** The worker's DynamoDB calls (read, claim, finish) while no S3 or SageMaker call was in flight. */
   databaseMs: number;
-  /** The worker's S3 calls (read the upload, write the variations; concurrent writes count once). */
+  /** The worker's S3 calls (read the upload, write the variations) while no SageMaker call was. */
   objectStoreMs: number;
-  /** The worker's own time between calls: checking and re-encoding the upload (codecs), base64. */
+  /** The worker's busy time outside its calls: checking and re-encoding the upload, base64. */
   workerCodecsMs: number;
-  /** Inside the model container: the generator itself. */
+  /** Part of the SageMaker call: inside the model container, the generator itself. */
   modelComputeMs: number;
-  /** Inside the model container: decoding the input and the WebP encodes not hidden behind the generator. */
+  /** Part of the SageMaker call: the container decoding the input and the WebP encodes not hidden behind the generator. */
   modelCodecsMs: number;
-  /** InvokeEndpoint minus the container's own time: HTTP hops and the base64 JSON both ways. */
+  /** Part of the SageMaker call: the rest of it outside the container (HTTP hops, the base64 JSON both ways). */
   modelTransportMs: number;
-  /** The job finished → the client's long poll saw it. */
+  /** The worker's last call ended → the client's long poll saw the job succeeded. */
   visibilityMs: number;
 }
 
@@ -99,7 +105,7 @@ export async function runJob(
     throw new Error(`job ${id} failed: ${JSON.stringify(view.error)}`);
   }
 
-  const item = await Trace.as("bench", () => Job.get(id));
+  const item = await Job.get(id);
   if (!item) throw new Error(`job ${id} vanished`);
   const rel = (iso: string | undefined) => (iso ? Date.parse(iso) - toEpoch(uploaded) : Number.NaN);
   const sample: JobSample = {
@@ -118,35 +124,57 @@ export async function runJob(
       finishedMs: rel(item.finishedAt),
     },
   };
-  if (options.alone) sample.breakdown = explain(ctx, uploaded, seen);
+  if (options.alone) sample.breakdown = await explain(ctx, id, uploaded, seen);
   return sample;
 }
 
-function explain(ctx: JobContext, uploaded: number, seen: number): Breakdown | undefined {
+/** The worker's calls that have a part of their own, in the order a moment is given to them. */
+const CALLS = ["sagemaker", "s3", "dynamodb"] as const;
+
+/**
+ * Splits [uploaded, seen] of a lone job into parts that add up to it: the queue until the worker
+ * function's first call, the worker's busy time from its first call to its last (its calls, each
+ * moment given to one of them, and its own code between them), and the wait until the client saw
+ * the result. The SageMaker call is split further by the container's own `timings`. Fails, rather
+ * than reporting a silent 0, when the trace did not see the calls every job makes.
+ */
+async function explain(
+  ctx: JobContext,
+  id: string,
+  uploaded: number,
+  seen: number,
+): Promise<Breakdown> {
+  await ctx.trace.settled("worker", seen);
   const spans = ctx.trace
     .between(uploaded, seen, "worker")
-    .filter((s) => s.target === "s3" || s.target === "dynamodb" || s.target === "sagemaker");
-  if (spans.length === 0) return undefined;
+    .filter((s) => (CALLS as readonly string[]).includes(s.target));
+  const missing = CALLS.filter((target) => !spans.some((s) => s.target === target));
+  if (missing.length > 0) {
+    throw new Error(
+      `job ${id}: the trace saw no ${missing.join(", ")} call from the worker function, though every job reads its upload, calls the model and records its result; are the functions' threads instrumented (the stack's lambdaInstrument option with TRACE_INSTRUMENT)?`,
+    );
+  }
+  const invocations = ctx.invocations.filter(
+    (i) => i.start >= uploaded && i.end <= seen && i.timings,
+  );
+  if (invocations.length === 0) {
+    throw new Error(`job ${id}: the model pass-through recorded no invocation with its timings`);
+  }
   const first = Math.min(...spans.map((s) => s.start));
   const last = Math.max(...spans.map((s) => s.end));
-  const of = (target: Span["target"]) => spans.filter((s) => s.target === target);
-  const duration = (list: Span[]) => list.reduce((a, s) => a + (s.end - s.start), 0);
-  const invokeMs = duration(of("sagemaker"));
-  const timings = ctx.invocations
-    .filter((i) => i.start >= uploaded && i.end <= seen && i.timings)
-    .map((i) => i.timings as NonNullable<Invocation["timings"]>);
+  const calls = exclusiveMs(spans, CALLS);
   const sum = (key: keyof NonNullable<Invocation["timings"]>) =>
-    timings.reduce((a, t) => a + t[key], 0);
+    invocations.reduce((a, i) => a + (i.timings?.[key] ?? 0), 0);
   const containerMs = sum("totalMs");
   const modelComputeMs = sum("modelMs");
   return {
     queueMs: first - uploaded,
-    databaseMs: duration(of("dynamodb")),
-    objectStoreMs: unionMs(of("s3")),
-    workerCodecsMs: Math.max(0, last - first - unionMs(spans)),
+    databaseMs: calls.dynamodb,
+    objectStoreMs: calls.s3,
+    workerCodecsMs: last - first - unionMs(spans),
     modelComputeMs,
-    modelCodecsMs: Math.max(0, containerMs - modelComputeMs),
-    modelTransportMs: Math.max(0, invokeMs - containerMs),
+    modelCodecsMs: containerMs - modelComputeMs,
+    modelTransportMs: calls.sagemaker - containerMs,
     visibilityMs: seen - last,
   };
 }

@@ -5,7 +5,6 @@
  */
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Trace } from "./trace.ts";
 
 export interface Invocation {
   start: number;
@@ -23,44 +22,42 @@ export async function startModelProxy(modelUrl: string) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    Trace.as("bench", () => {
-      const upstream = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: target.host },
-        },
-        async (answer) => {
-          const parts: Buffer[] = [];
-          for await (const chunk of answer) parts.push(chunk as Buffer);
-          const payload = Buffer.concat(parts);
-          const end = performance.now();
-          if (req.url?.includes("invocations")) {
-            let parsed: { variations?: unknown[]; timings?: Invocation["timings"] } = {};
-            try {
-              parsed = JSON.parse(payload.toString("utf8"));
-            } catch {
-              // an error body that is not JSON: recorded without timings
-            }
-            invocations.push({
-              start,
-              end,
-              status: answer.statusCode ?? 0,
-              variations: parsed.variations?.length ?? 0,
-              timings: parsed.timings,
-            });
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
+      async (answer) => {
+        const parts: Buffer[] = [];
+        for await (const chunk of answer) parts.push(chunk as Buffer);
+        const payload = Buffer.concat(parts);
+        const end = performance.now();
+        if (req.url?.includes("invocations")) {
+          let parsed: { variations?: unknown[]; timings?: Invocation["timings"] } = {};
+          try {
+            parsed = JSON.parse(payload.toString("utf8"));
+          } catch {
+            // an error body that is not JSON: recorded without timings
           }
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          res.end(payload);
-        },
-      );
-      upstream.on("error", () => {
-        if (!res.headersSent) res.writeHead(502).end();
-      });
-      upstream.end(body);
+          invocations.push({
+            start,
+            end,
+            status: answer.statusCode ?? 0,
+            variations: parsed.variations?.length ?? 0,
+            timings: parsed.timings,
+          });
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.end(payload);
+      },
+    );
+    upstream.on("error", () => {
+      if (!res.headersSent) res.writeHead(502).end();
     });
+    upstream.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

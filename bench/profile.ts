@@ -1,7 +1,9 @@
 /**
- * Samples this process's CPU with the V8 profiler (node:inspector) while `fn` runs, and sums the
+ * Samples this thread's CPU with the V8 profiler (node:inspector) while `fn` runs, and sums the
  * time by where the code comes from: an npm package, an ArtAI package, Node itself, or the garbage
- * collector. It names what the API's CPU time goes to without changing any of the code measured.
+ * collector. In the bench that is the stack's main thread (the front, the API Gateway adapter,
+ * dynalite, the local S3); each function's own thread is another V8 isolate, not sampled. It names
+ * what that CPU time goes to without changing any of the code measured.
  */
 import { Session } from "node:inspector/promises";
 

@@ -12,14 +12,17 @@ export const pct = (n: number) => `${Math.round(n * 100)}%`;
 export const p50p95 = (sum: Summary) => `${s(sum.p50)} / ${s(sum.p95)}`;
 
 export const PART_NAMES: Record<keyof Breakdown, string> = {
-  queueMs: "S3 event + queue (upload complete → worker's first call)",
-  databaseMs: "database (worker's DynamoDB calls)",
-  objectStoreMs: "object store (read the upload, write the variations)",
-  workerCodecsMs: "worker codecs (check and re-encode the upload) and other worker code",
-  modelCodecsMs: "model codecs (decode, WebP encodes not hidden behind the generator)",
-  modelComputeMs: "model compute (the generator)",
-  modelTransportMs: "model transport (HTTP hops, base64 JSON both ways)",
-  visibilityMs: "until the client sees it (long poll)",
+  queueMs: "S3 event + queue (upload complete → the worker function's first call)",
+  databaseMs: "database (the worker's DynamoDB calls)",
+  objectStoreMs: "object store (the worker's S3 calls: read the upload, write the variations)",
+  workerCodecsMs:
+    "worker code between its calls (check and re-encode the upload, base64, the handler itself)",
+  modelCodecsMs:
+    "model codecs (decode, WebP encodes not hidden behind the generator; inside the SageMaker call)",
+  modelComputeMs: "model compute (the generator; inside the SageMaker call)",
+  modelTransportMs:
+    "model transport (the rest of the SageMaker call: HTTP hops through the SageMaker front and the bench's recording pass-through, base64 JSON both ways)",
+  visibilityMs: "until the client sees it (the worker's last call → the long poll answers)",
 };
 
 /** What would shrink each part, for the bottleneck notes. */
@@ -42,6 +45,10 @@ export const REMEDY: Record<keyof Breakdown, string> = {
     "the API's long poll re-reads the job every 250 ms; waking the waiting request on the job's change (a stream or a notification) instead of polling would remove most of it",
 };
 
+/** The sum of a breakdown's parts. */
+export const partsSum = (b: Breakdown) =>
+  (Object.keys(PART_NAMES) as (keyof Breakdown)[]).reduce((a, k) => a + b[k], 0);
+
 export function breakdownTable(b: Breakdown, total: number): string {
   const rows = (Object.keys(PART_NAMES) as (keyof Breakdown)[]).map(
     (k) => `| ${PART_NAMES[k]} | ${ms(b[k])} | ${pct(b[k] / total)} |`,
@@ -50,6 +57,7 @@ export function breakdownTable(b: Breakdown, total: number): string {
     "| part | median | share of the end-to-end median |",
     "| --- | ---: | ---: |",
     ...rows,
+    `| **sum of the parts' medians** (end-to-end median ${ms(total)}) | ${ms(partsSum(b))} | ${pct(partsSum(b) / total)} |`,
   ].join("\n");
 }
 

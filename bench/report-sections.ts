@@ -66,7 +66,7 @@ function pipelineSection(results: Results, chart: Chart): string[] {
     `- **Overhead:** end to end ÷ model-only = **${x(p.overheadVsEngine)}** (ratio of the medians; the median of the ${p.engineJobMs.length} paired ratios, each job against the model-only sample taken just before it, is ${x(p.pairedOverheadVsEngine)}); end to end ÷ the container's own time for the same request = ${x(p.overheadVsContainer)}.`,
     `- **${p.concurrent.jobsAtOnce} at once:** all ${p.concurrent.jobsAtOnce} finished ${s(p.concurrent.makespanMs)} after the first upload completed, **${x(p.throughputRatio)}** the jobs per second of one job at a time. A job waited ${s(p.concurrent.queueWait.p50)} (p50; p95 ${s(p.concurrent.queueWait.p95)}) from upload to being claimed, then took ${s(p.concurrent.service.p50)} (p50) from claim to finish (the job's own \`startedAt\`/\`finishedAt\`). CPU meanwhile, in cores: model container ${p.concurrent.cpu.model.toFixed(2)}, the stack process (API, worker, local S3, dynalite) ${p.concurrent.cpu.stack.toFixed(2)}, other processes on the machine ${p.concurrent.cpu.others.toFixed(2)}, of ${m.cores}.`,
     "",
-    `Where one job's ${s(total)} go (median of ${p.single.jobs.length} jobs run alone, so every call belongs to that job; the parts are medians, so they add up to about the total):`,
+    `Where one job's ${s(total)} go (median of ${p.single.jobs.length} jobs run alone, so every call belongs to that job). The calls are seen from inside each function's own thread; the worker's busy time is split so that a moment with several of its calls in flight counts once (for the SageMaker call first, then S3, then DynamoDB), and the three model rows are the SageMaker call's time, split by the container's own timings. Each job's parts add up to its own end-to-end time exactly; the table gives each part's median, and those add up to about the median total:`,
     "",
     breakdownTable(p.single.breakdown, total),
     chart("pipeline-breakdown.png", "Stacked parts of one job's time against the model-only time"),
@@ -78,18 +78,18 @@ function apiSection(results: Results): string[] {
   const api = results.api;
   if (!api) return [];
   const row = (r: typeof api.post) =>
-    `| \`${r.route}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-US")} | ${r.latencyMs.p50} ms | ${r.latencyMs.p99} ms | ${r.requests.toLocaleString("en-US")} | ${r.non2xx} | ${r.cpuMsPerRequest.toFixed(1)} ms (≈ ${Math.round(1000 / r.cpuMsPerRequest).toLocaleString("en-US")}/s per core) | ${pct(r.eventLoopUtilization)} | ${r.database.callsPerRequest.toFixed(1)} × ${r.database.p50Ms.toFixed(1)} ms |`;
+    `| \`${r.route}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-US")} | ${r.latencyMs.p50} ms | ${r.latencyMs.p99} ms | ${r.requests.toLocaleString("en-US")} | ${r.non2xx} | ${r.cpuMsPerRequest.toFixed(1)} ms (≈ ${Math.round(1000 / r.cpuMsPerRequest).toLocaleString("en-US")}/s per core) | ${pct(r.eventLoopUtilization)} / ${pct(r.stackEventLoopUtilization)} | ${r.database.callsPerRequest.toFixed(1)} × ${r.database.p50Ms.toFixed(1)} ms |`;
   return [
     "## 3. API",
     "",
     `autocannon in its own process, ${api.post.connections} connections for ${api.post.durationS} s per route, on loopback through the same front (API Gateway adapter) the browser uses. \`POST\` requests carry no cookie, so each one is a first visit that also creates its owner (one owner would meet the open-jobs cap after a few jobs); \`GET\` reads a finished job with its owner's cookie (its answer carries presigned links to the input and the variation).`,
     "",
-    "| route | req/s | p50 | p99 | requests | non-2xx | stack CPU per request | API event loop busy | DynamoDB calls per request × p50 |",
+    "| route | req/s | p50 | p99 | requests | non-2xx | stack CPU per request | event loop busy: api function's thread / stack's main thread | the api function's DynamoDB calls per request × p50 |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     row(api.post),
     row(api.get),
     "",
-    `Where the stack process's CPU went under \`POST\` load (V8 sampling profiler, a separate ${api.postProfile.durationS} s run, share of busy samples by where the code comes from): ${api.postProfile.shares
+    `Where the stack's main thread's CPU went under \`POST\` load (the front, the API Gateway adapter, dynalite, the local S3; the api function's own thread is not sampled; V8 sampling profiler, a separate ${api.postProfile.durationS} s run, share of busy samples by where the code comes from): ${api.postProfile.shares
       .slice(0, 8)
       .map((c) => `${c.name} ${pct(c.share)}`)
       .join(", ")}.`,
@@ -146,7 +146,7 @@ function growthSection(results: Results, chart: Chart): string[] {
     "",
     `Jobs run alone, upload complete → job seen succeeded, median of ${g.bySize.points[0]?.jobs.length ?? 0} per point. Photos are made offline from the repository's 512 px sample (mosaics of re-toned copies for the larger sizes), saved as JPEG quality 85. The model works at most at 1024 px on the long side, so inputs beyond about 1 MP cost the model the same and only the transfer and the decoding grow.`,
     "",
-    "| upload | JPEG | job time | of which model compute | object store | worker codecs |",
+    "| upload | JPEG | job time | of which model compute | object store | worker code between calls |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
     ...g.bySize.points.map(
       (pt) =>

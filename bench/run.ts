@@ -35,7 +35,7 @@ import { makePhoto } from "./photos.ts";
 import { benchPipeline, type PipelineResults } from "./pipeline.ts";
 import { writeReport } from "./report.ts";
 import { Budget, load, machine, round } from "./stats.ts";
-import { Trace } from "./trace.ts";
+import { TRACE_INSTRUMENT, Trace } from "./trace.ts";
 import { benchWeb, type WebResults } from "./web.ts";
 
 const PARTS = ["model", "pipeline", "api", "web", "growth"] as const;
@@ -195,6 +195,8 @@ const launch = (web: boolean) =>
     web: web ? "production" : "none",
     modelUrl: proxy.url,
     sweepIntervalMs: 0,
+    // The functions' calls are seen from inside their own threads (trace-thread.ts).
+    lambdaInstrument: [TRACE_INSTRUMENT],
     log: (component, line) => logs.write(`[${component}] ${line}\n`),
   });
 let webSkipped: string | undefined;

@@ -19,6 +19,12 @@ export interface LambdaOptions {
   module: string;
   /** Modules that read no configuration, loaded before `start` (the SDK clients, sharp). */
   preload?: string[];
+  /**
+   * Modules (specifiers or `file:` URLs) the thread imports before anything else, as Lambda loads
+   * what `NODE_OPTIONS=--import` names before the runtime: outside instrumentation (the bench's
+   * call trace). One that fails to load fails the cold start, with its error.
+   */
+  instrument?: string[];
 }
 
 export class LocalLambda {
@@ -41,7 +47,11 @@ export class LocalLambda {
       ),
     );
     this.worker = new Worker(fileURLToPath(new URL("./bootstrap.mjs", import.meta.url)), {
-      workerData: { module: options.module, preload: options.preload ?? [] },
+      workerData: {
+        module: options.module,
+        preload: options.preload ?? [],
+        instrument: options.instrument ?? [],
+      },
       env: inherited,
       name: `artai-${options.name}`,
     });

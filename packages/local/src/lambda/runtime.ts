@@ -1,5 +1,6 @@
 /**
- * Inside a function's worker thread. First it loads what needs no configuration (the AWS SDK
+ * Inside a function's worker thread. First it imports the instrumentation the stack was given
+ * (`StackOptions.lambdaInstrument`), then it loads what needs no configuration (the AWS SDK
  * clients, sharp), while the stack is still starting its servers. Then, given the function's
  * environment (its key, endpoints and links), it loads the handler, once, as a Lambda execution
  * environment does at cold start, and runs one invocation per message from the parent. Events
@@ -14,7 +15,11 @@ interface Invocation {
 
 const port = parentPort;
 if (!port) throw new Error("the Lambda runtime runs in a worker thread");
-const { module, preload } = workerData as { module: string; preload: string[] };
+const { module, preload, instrument } = workerData as {
+  module: string;
+  preload: string[];
+  instrument: string[];
+};
 
 type Handler = (event: unknown) => Promise<unknown>;
 
@@ -30,11 +35,20 @@ process.on("unhandledRejection", (reason) => {
   console.error(`[${module}] unhandled rejection`, reason);
 });
 
-const preloaded = Promise.all(preload.map((m) => import(m))).catch(() => undefined);
+// Instrumentation first, so it is in place before any client is made; its failure is reported.
+const instrumented = (async () => {
+  for (const m of instrument) await import(m);
+})();
+instrumented.catch(() => {});
+// A preload that fails is only a slower cold start: the handler's own import reports the error.
+const preloaded = instrumented
+  .then(() => Promise.all(preload.map((m) => import(m))))
+  .catch(() => undefined);
 
 port.once("message", async ({ env }: { env: Record<string, string> }) => {
   let handler: Handler;
   try {
+    await instrumented;
     await preloaded;
     handler = await coldStart(env);
   } catch (error) {

@@ -15,14 +15,23 @@ import { HANDLERS, NAMES, PRELOAD, QUEUE, REGION } from "./names.ts";
 import type { Stack, StackContext } from "./types.ts";
 
 /**
- * Each function in its own thread, as on Lambda. The threads load the SDK while the servers
- * start; each gets its own key and links once the endpoints are known.
+ * Each function in its own thread, as on Lambda. The threads load the instrumentation they are
+ * given and the SDK while the servers start; each gets its own key and links once the endpoints
+ * are known.
  */
-export function createLambdas({ closers }: StackContext): Record<FunctionName, LocalLambda> {
+export function createLambdas({
+  options,
+  closers,
+}: StackContext): Record<FunctionName, LocalLambda> {
   const lambdas = Object.fromEntries(
     FUNCTIONS.map((fn) => [
       fn,
-      new LocalLambda({ name: fn, module: HANDLERS[fn], preload: PRELOAD[fn] }),
+      new LocalLambda({
+        name: fn,
+        module: HANDLERS[fn],
+        preload: PRELOAD[fn],
+        instrument: options.lambdaInstrument,
+      }),
     ]),
   ) as Record<FunctionName, LocalLambda>;
   closers.push(async () => {

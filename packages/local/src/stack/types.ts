@@ -32,6 +32,14 @@ export interface StackOptions {
    * does. Default: the contract's EDGE_READ_TIMEOUT_SECONDS, the route's timeout on AWS.
    */
   edgeReadTimeoutMs?: number;
+  /**
+   * Modules (specifiers or `file:` URLs) each function's thread imports before anything else, as
+   * Lambda preloads what `NODE_OPTIONS` names during a function's init
+   * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-modify.html): for instrumentation from
+   * outside the application, such as the bench's call trace. A module that fails to load fails
+   * the function's cold start, with its error.
+   */
+  lambdaInstrument?: string[];
 }
 
 export interface Stack {
