@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import type { Browser } from "../src/client.ts";
 import { type Stack, type StackOptions, startStack } from "../src/stack.ts";
 
 export const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `artai-${name}-`));
@@ -12,6 +13,19 @@ export { Browser, upload } from "../src/client.ts";
 
 /** The upload a test names when it only needs a job to exist (nothing is uploaded). */
 export const NEW_UPLOAD = { contentType: "image/png", size: 1234, variations: 1 };
+
+/** Creates a job of one PNG variation for `image`; expects 201 and returns its upload form. */
+export async function createPngJob(client: Browser, image: Buffer) {
+  const res = await client.createJob({
+    contentType: "image/png",
+    size: image.length,
+    variations: 1,
+  });
+  expect(res.status).toBe(201);
+  const target = res.body.upload;
+  if (!target) throw new Error("POST /api/jobs gave no upload form");
+  return { id: res.body.job.id, target };
+}
 
 /**
  * A stack with no web app and no sweeper timer (the tests run the sweeper when they mean to), in a

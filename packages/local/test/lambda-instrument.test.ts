@@ -9,7 +9,7 @@ import { photo } from "@artai/test-images";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../src/stack.ts";
 import { CALL_SPY_CHANNEL, type SpiedCall } from "./fixtures/call-spy.ts";
-import { Browser, quietStack, tempDir, upload } from "./helpers.ts";
+import { Browser, createPngJob, quietStack, tempDir, upload } from "./helpers.ts";
 
 const SPY = new URL("./fixtures/call-spy.ts", import.meta.url).href;
 const portOf = (url: string) => new URL(url).port;
@@ -33,15 +33,8 @@ describe("lambdaInstrument", () => {
   it("lets a module in each function's thread see that function's calls, by its name", async () => {
     const client = new Browser(stack.url);
     const image = await photo(48, 48, "png");
-    const created = await client.createJob({
-      contentType: "image/png",
-      size: image.length,
-      variations: 1,
-    });
-    expect(created.status).toBe(201);
-    const form = created.body.upload;
-    if (!form) throw new Error("POST /api/jobs gave no upload form");
-    const sent = await upload(form, image, "image/png");
+    const { target } = await createPngJob(client, image);
+    const sent = await upload(target, image, "image/png");
     expect(sent.status).toBe(204);
 
     const from = (fn: string, endpoint: string, method?: string) =>

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, upload } from "../src/client.ts";
 import type { Stack } from "../src/stack.ts";
 import { NAMES } from "../src/stack.ts";
-import { quietStack } from "./helpers.ts";
+import { createPngJob, quietStack } from "./helpers.ts";
 import {
   finished,
   jobOf,
@@ -85,17 +85,7 @@ describe("2. the object store refuses uploads its POST policy forbids", () => {
   it("refuses too many bytes, zero bytes, the wrong type, a forged signature, an expired policy and another job's key; no job leaves queued and no event fires", async () => {
     const client = new Browser(stack.url);
     const png = await photo(32, 32, "png");
-    const create = async () => {
-      const res = await client.createJob({
-        contentType: "image/png",
-        size: png.length,
-        variations: 1,
-      });
-      expect(res.status).toBe(201);
-      const target = res.body.upload;
-      if (!target) throw new Error("no upload target");
-      return { id: res.body.job.id, target };
-    };
+    const create = () => createPngJob(client, png);
     const a = await create();
     const b = await create();
     const callsBefore = modelCalls(stack);
