@@ -1,4 +1,5 @@
 /** The report's number formats and the names of a job's parts, shared by its sections. */
+import { WAIT_POLL_MS } from "@artai/core/contract";
 import type { Breakdown } from "./jobs.ts";
 import type { Summary } from "./stats.ts";
 
@@ -41,8 +42,7 @@ export const REMEDY: Record<keyof Breakdown, string> = {
     "the generator itself (ONNX Runtime, a job's variations spread over one single-threaded session per core): a smaller generator, fewer pixels per pass, or more cores",
   modelTransportMs:
     "the variations travel as base64 inside JSON through the SageMaker front; binary bodies or outputs written to S3 by the container would remove it",
-  visibilityMs:
-    "the API's long poll re-reads the job every 250 ms; waking the waiting request on the job's change (a stream or a notification) instead of polling would remove most of it",
+  visibilityMs: `the API's long poll re-reads the job every ${WAIT_POLL_MS} ms; waking the waiting request on the job's change (a stream or a notification) instead of polling would remove most of it`,
 };
 
 /** The sum of a breakdown's parts. */

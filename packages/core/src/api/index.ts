@@ -16,6 +16,7 @@ import {
   MAX_WAIT_SECONDS,
   STYLES,
   UPLOAD_EXPIRY_SECONDS,
+  WAIT_POLL_MS,
 } from "../contract/index.ts";
 import * as Deletion from "../deletion/index.ts";
 import { ImageTooLarge, InvalidRequest, NotFound, UnsupportedFormat } from "../errors/index.ts";
@@ -179,7 +180,7 @@ export async function getJob(
   ownerId: string,
   id: string,
   waitSeconds = 0,
-  pollMs = 250,
+  pollMs = WAIT_POLL_MS,
 ): Promise<JobView> {
   let job = await Job.getOwned(id, ownerId);
   if (!job) throw new NotFound();
